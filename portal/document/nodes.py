@@ -83,6 +83,20 @@ class Metadata:
             f"TENTANG {self.tentang.upper()}"
         )
 
+    @property
+    def title_lines(self) -> list[str]:
+        """The title as the title block sets it, one line per part."""
+        lines = ["RANCANGAN"] if self.is_draft else []
+        nomor = self.nomor or "…"
+        tahun = str(self.tahun) if self.tahun else "…"
+        return [*lines, self.regulation_name.upper(), f"NOMOR {nomor} TAHUN {tahun}", "TENTANG", self.tentang.upper()]
+
+    @property
+    def short_name(self) -> str:
+        """'Peraturan Daerah' for a Perda, as in "Menetapkan: PERATURAN DAERAH TENTANG …"."""
+        words = self.jenis.split()
+        return " ".join(words[:2]) if len(words) >= 2 else self.jenis
+
     def to_json(self) -> dict[str, Any]:
         return {
             "slug": self.slug,

@@ -1,0 +1,50 @@
+"""create_app(): routes, middleware and the ORM's lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from tortoise.contrib.starlette import RegisterTortoise
+
+from portal.config import Settings, load_settings
+from portal.db import tortoise_config
+from portal.versions import views as version_views
+from portal.versions.views import VersionCache
+from portal.web import errors, lang
+from portal.web.security import SecurityHeadersMiddleware
+from portal.web.templating import STATIC_DIR, Renderer
+
+
+def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> Starlette:
+    """The portal as an ASGI app. ``manage_orm=False`` when the caller (tests, CLI) runs the ORM."""
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if manage_orm:
+            async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+                yield
+        else:
+            yield
+
+    app = Starlette(
+        debug=settings.debug,
+        routes=[
+            *version_views.routes,
+            *lang.routes,
+            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        ],
+        middleware=[Middleware(SecurityHeadersMiddleware, https=settings.https)],
+        exception_handlers={HTTPException: errors.http_error, Exception: errors.server_error},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.renderer = Renderer()
+    app.state.versions = VersionCache()
+    return app

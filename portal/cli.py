@@ -1,0 +1,215 @@
+"""The `portal` command line: serve, import, check, parse."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import TextIO, TypeVar
+
+from tortoise.context import TortoiseContext
+
+from portal.config import Settings, load_settings
+from portal.db import migrate_database, tortoise_config
+from portal.document import DraftError, parse
+from portal.versions import services
+
+T = TypeVar("T")
+
+MESSAGES = {
+    "ok": ("OK", "OK"),
+    "unreadable": ("berkas tidak dapat dibaca: {detail}", "cannot read the file: {detail}"),
+    "created": ("diimpor: {slug} {versi} ({label})", "imported: {slug} {versi} ({label})"),
+    "unchanged": ("tidak berubah: {slug} {versi}", "unchanged: {slug} {versi}"),
+    "refused": ("ditolak: {path}", "refused: {path}"),
+    "serving": ("Raperda Portal berjalan di {url}", "Raperda Portal is running at {url}"),
+    "seeded": ("Basis data kosong: draf contoh diimpor dari {path}", "Empty database: sample drafts imported from {path}"),
+    "no_files": ("tidak ada berkas draf di {path}", "no draft files under {path}"),
+}
+
+
+def say(key: str, lang: str, **params: object) -> str:
+    indonesian, english = MESSAGES[key]
+    return (english if lang == "en" else indonesian).format(**params)
+
+
+def run_with_orm(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    """Migrate, then run ``work`` with the ORM initialised, then close it."""
+
+    async def main() -> T:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        await migrate_database(settings.database_url)
+        async with TortoiseContext() as ctx:
+            await ctx.init(config=tortoise_config(settings.database_url))
+            return await work()
+
+    return asyncio.run(main())
+
+
+def _read(path: Path, lang: str, out: TextIO) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        out.write(f"{path}: {say('unreadable', lang, detail=exc)}\n")
+        return None
+
+
+# -- check / parse -----------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    lang = args.lang
+    many = len(args.files) > 1
+    failed = False
+    for name in args.files:
+        path = Path(name)
+        text = _read(path, lang, out)
+        if text is None:
+            failed = True
+            continue
+        try:
+            parse(text)
+        except DraftError as error:
+            failed = True
+            if many:
+                out.write(f"{path}:\n")
+            out.writelines(line + "\n" for line in error.render(lang))
+            continue
+        out.write(f"{path}: OK\n" if many else "OK\n")
+    return 1 if failed else 0
+
+
+def cmd_parse(args: argparse.Namespace, out: TextIO) -> int:
+    path = Path(args.file)
+    text = _read(path, args.lang, sys.stderr)
+    if text is None:
+        return 1
+    try:
+        document = parse(text)
+    except DraftError as error:
+        sys.stderr.writelines(line + "\n" for line in error.render(args.lang))
+        return 1
+    if args.paths:
+        out.writelines(p + "\n" for p in document.paths())
+    else:
+        out.write(json.dumps(document.to_json(), ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+# -- import / serve ----------------------------------------------------------------
+
+
+async def import_files(files: Sequence[Path], lang: str, out: TextIO) -> bool:
+    """Import each file in its own transaction; report each; True when all went in."""
+    ok = True
+    documents = []
+    for path in files:
+        text = _read(path, lang, out)
+        if text is None:
+            ok = False
+            continue
+        try:
+            documents.append((path, parse(text)))
+        except DraftError as error:
+            ok = False
+            out.write(say("refused", lang, path=path) + "\n")
+            out.writelines(f"  {line}\n" for line in error.render(lang))
+    # Older versions first, so each regulation shows its newest title.
+    for path, document in sorted(documents, key=lambda item: (item[1].meta.slug, item[1].meta.tanggal)):
+        meta = document.meta
+        try:
+            result = await services.import_document(document)
+        except services.VersionConflict as conflict:
+            ok = False
+            out.write(say("refused", lang, path=path) + "\n")
+            out.write(f"  {conflict.message(lang)}\n")
+            continue
+        out.write(say(result.status, lang, slug=meta.slug, versi=meta.versi, label=meta.label) + "\n")
+    return ok
+
+
+def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    settings = load_settings()
+    files = services.draft_files([Path(p) for p in args.paths])
+    if not files:
+        out.write(say("no_files", args.lang, path=", ".join(args.paths)) + "\n")
+        return 1
+    return 0 if run_with_orm(settings, lambda: import_files(files, args.lang, out)) else 1
+
+
+def seed_if_empty(settings: Settings, lang: str, out: TextIO) -> None:
+    """Migrate and, on an empty database, import the sample drafts."""
+
+    async def seed() -> None:
+        if await services.is_empty() and settings.drafts_dir.is_dir():
+            files = services.draft_files([settings.drafts_dir])
+            if files:
+                out.write(say("seeded", lang, path=settings.drafts_dir) + "\n")
+                await import_files(files, lang, out)
+
+    run_with_orm(settings, seed)
+
+
+def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    import uvicorn
+
+    from portal.app import create_app
+
+    settings = load_settings()
+    seed_if_empty(settings, args.lang, out)
+    host = args.host
+    shown = f"[{host}]" if ":" in host else host
+    out.write(say("serving", args.lang, url=f"http://{shown}:{args.port}/") + "\n")
+    out.flush()
+    uvicorn.run(create_app(settings), host=host, port=args.port, log_level="info", proxy_headers=True)
+    return 0
+
+
+# -- parser ----------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="portal",
+        description="Raperda Portal: draft regional regulations in the open.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        command.add_argument(
+            "--lang", choices=["id", "en"], default="id", help="language of messages (default: id)"
+        )
+        return command
+
+    serve = add("serve", "migrate the database, import drafts/ when it is empty, and serve the portal")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.set_defaults(handler=cmd_serve)
+
+    importer = add("import", "import draft files or folders of them (idempotent)")
+    importer.add_argument("paths", nargs="+", metavar="PATH", help="a Markdown file or a folder")
+    importer.set_defaults(handler=cmd_import)
+
+    check = add("check", "check draft files against the format: OK, or every problem with its line")
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.set_defaults(handler=cmd_check)
+
+    parse_cmd = add("parse", "print the parsed tree of a draft file as JSON")
+    parse_cmd.add_argument("file", metavar="FILE")
+    parse_cmd.add_argument("--paths", action="store_true", help="print every path in document order instead")
+    parse_cmd.set_defaults(handler=cmd_parse)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace, TextIO], int] = args.handler
+    return handler(args, out or sys.stdout)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

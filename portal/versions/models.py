@@ -1,0 +1,96 @@
+"""Regulations, their versions and the provisions of each version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class ImmutableVersionError(RuntimeError):
+    """A published version never changes: its text, checksum and provisions are final."""
+
+
+class Regulation(Model):
+    """One draft regulation (a slug), across all its versions."""
+
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=100, unique=True)
+    jenis = fields.CharField(max_length=200)
+    daerah = fields.CharField(max_length=200)
+    tentang = fields.TextField()
+    pembentuk = fields.CharField(max_length=200)
+    pemrakarsa = fields.CharField(max_length=300, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    versions: fields.ReverseRelation[Version]
+
+    class Meta:
+        table = "regulation"
+        ordering = ["slug"]
+
+
+class Version(Model):
+    """One published version of a regulation: immutable once stored."""
+
+    id = fields.IntField(primary_key=True)
+    regulation: fields.ForeignKeyRelation[Regulation] = fields.ForeignKeyField(
+        "models.Regulation", related_name="versions", on_delete=fields.CASCADE
+    )
+    versi = fields.CharField(max_length=50)
+    label = fields.CharField(max_length=200)
+    tanggal = fields.DateField()
+    tahap = fields.CharField(max_length=20, null=True)
+    nomor = fields.CharField(max_length=50, null=True)
+    tahun = fields.IntField(null=True)
+    konsultasi_buka = fields.DateField(null=True)
+    konsultasi_tutup = fields.DateField(null=True)
+    source = fields.TextField(description="canonical Raperda Markdown of this version")
+    checksum = fields.CharField(max_length=64, description="SHA-256 of source, hex")
+    published_at = fields.DatetimeField()
+    pasal_count = fields.IntField(default=0)
+    lint_matikan: fields.Field[list[str]] = fields.JSONField(default=list)
+
+    provisions: fields.ReverseRelation[Provision]
+
+    class Meta:
+        table = "version"
+        unique_together = (("regulation", "versi"),)
+        ordering = ["tanggal", "id"]
+
+    async def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._saved_in_db:
+            raise ImmutableVersionError(f"version {self.versi} is published and cannot change")
+        await super().save(*args, **kwargs)
+
+
+class Provision(Model):
+    """One node of a version's tree, stored flat in document order."""
+
+    id = fields.IntField(primary_key=True)
+    version: fields.ForeignKeyRelation[Version] = fields.ForeignKeyField(
+        "models.Version", related_name="provisions", on_delete=fields.CASCADE
+    )
+    position = fields.IntField(description="index in document order")
+    path = fields.CharField(max_length=255)
+    parent_path = fields.CharField(max_length=255, null=True)
+    kind = fields.CharField(max_length=20)
+    number = fields.CharField(max_length=30, null=True)
+    heading = fields.TextField(null=True)
+    text = fields.TextField()
+    marker = fields.CharField(max_length=30, null=True)
+    line = fields.IntField()
+    lineage = fields.CharField(
+        max_length=36, null=True, description="identity carried across versions by the alignment"
+    )
+
+    class Meta:
+        table = "provision"
+        unique_together = (("version", "path"),)
+        ordering = ["position"]
+
+    async def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._saved_in_db:
+            raise ImmutableVersionError("provisions of a published version cannot change")
+        await super().save(*args, **kwargs)

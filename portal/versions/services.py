@@ -1,0 +1,220 @@
+"""Rules for storing and reading versions: import, immutability, bounded reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from tortoise.transactions import in_transaction
+
+from portal.document import Document, Konsultasi, Metadata, Node, parse, write
+from portal.versions.models import Provision, Regulation, Version
+
+
+class VersionConflict(Exception):
+    """A different text under a versi that is already published."""
+
+    def __init__(self, slug: str, versi: str, stored: str, offered: str) -> None:
+        self.slug, self.versi, self.stored, self.offered = slug, versi, stored, offered
+        super().__init__(f"{slug}/{versi}")
+
+    def message(self, lang: str = "id") -> str:
+        if lang == "en":
+            return (
+                f"version {self.versi} of {self.slug} is already published with a different text "
+                f"(stored SHA-256 {self.stored[:12]}…, this file {self.offered[:12]}…); "
+                "a published version never changes: give the new text a new 'versi'"
+            )
+        return (
+            f"versi {self.versi} dari {self.slug} sudah terbit dengan teks yang berbeda "
+            f"(SHA-256 tersimpan {self.stored[:12]}…, berkas ini {self.offered[:12]}…); "
+            "versi yang sudah terbit tidak dapat diubah: beri teks baru 'versi' yang baru"
+        )
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    status: Literal["created", "unchanged"]
+    version: Version
+
+
+def checksum(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _rows(document: Document) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+
+    def visit(node: Node, parent: str | None) -> None:
+        rows.append(
+            {
+                "position": len(rows),
+                "path": node.path,
+                "parent_path": parent,
+                "kind": node.kind,
+                "number": node.number,
+                "heading": node.heading,
+                "text": node.text,
+                "marker": node.marker,
+                "line": node.line,
+            }
+        )
+        for child in node.children:
+            visit(child, node.path)
+
+    for top in document.children:
+        visit(top, None)
+    return rows
+
+
+async def import_document(document: Document, *, now: dt.datetime | None = None) -> ImportResult:
+    """Store a parsed version; identical re-imports change nothing."""
+    source = write(document)
+    digest = checksum(source)
+    # Store the nodes of the canonical text, so stored line numbers point into it.
+    document = parse(source)
+    meta = document.meta
+    async with in_transaction():
+        regulation = await Regulation.get_or_none(slug=meta.slug)
+        if regulation is not None:
+            existing = await Version.get_or_none(regulation=regulation, versi=meta.versi)
+            if existing is not None:
+                if existing.checksum != digest:
+                    raise VersionConflict(meta.slug, meta.versi, existing.checksum, digest)
+                return ImportResult("unchanged", existing)
+        fields = {
+            "jenis": meta.jenis,
+            "daerah": meta.daerah,
+            "tentang": meta.tentang,
+            "pembentuk": meta.pembentuk,
+            "pemrakarsa": meta.pemrakarsa,
+        }
+        if regulation is None:
+            regulation = await Regulation.create(slug=meta.slug, **fields)
+        else:
+            latest = await Version.filter(regulation=regulation).order_by("-tanggal", "-id").first()
+            if latest is None or latest.tanggal <= meta.tanggal:
+                # The regulation shows the title of its newest version.
+                await Regulation.filter(id=regulation.id).update(**fields)
+        version = await Version.create(
+            regulation=regulation,
+            versi=meta.versi,
+            label=meta.label,
+            tanggal=meta.tanggal,
+            tahap=meta.tahap,
+            nomor=meta.nomor,
+            tahun=meta.tahun,
+            konsultasi_buka=meta.konsultasi.buka if meta.konsultasi else None,
+            konsultasi_tutup=meta.konsultasi.tutup if meta.konsultasi else None,
+            source=source,
+            checksum=digest,
+            published_at=now or dt.datetime.now(dt.UTC),
+            pasal_count=len(document.pasal()),
+            lint_matikan=list(meta.lint_matikan),
+        )
+        await Provision.bulk_create(
+            [Provision(version_id=version.id, **row) for row in _rows(document)], batch_size=500
+        )
+    return ImportResult("created", version)
+
+
+async def import_text(text: str) -> ImportResult:
+    """Parse (raising DraftError with every problem) and store."""
+    return await import_document(parse(text))
+
+
+def draft_files(paths: list[Path]) -> list[Path]:
+    """Markdown files named directly or found under the folders given, sorted."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.md") if _is_draft(p)))
+        else:
+            found.append(path)
+    return found
+
+
+def _is_draft(path: Path) -> bool:
+    # A draft file opens with front matter; READMEs and change notes beside drafts do not.
+    with path.open(encoding="utf-8") as handle:
+        return handle.readline().rstrip("\n").removeprefix("\ufeff") == "---"
+
+
+def metadata_of(version: Version, regulation: Regulation) -> Metadata:
+    konsultasi = (
+        Konsultasi(version.konsultasi_buka, version.konsultasi_tutup)
+        if version.konsultasi_buka and version.konsultasi_tutup
+        else None
+    )
+    return Metadata(
+        slug=regulation.slug,
+        versi=version.versi,
+        label=version.label,
+        tanggal=version.tanggal,
+        jenis=regulation.jenis,
+        daerah=regulation.daerah,
+        tentang=regulation.tentang,
+        pembentuk=regulation.pembentuk,
+        tahap=version.tahap,
+        nomor=version.nomor,
+        tahun=version.tahun,
+        pemrakarsa=regulation.pemrakarsa,
+        konsultasi=konsultasi,
+        lint_matikan=tuple(version.lint_matikan or ()),
+    )
+
+
+def tree_from_rows(meta: Metadata, provisions: list[Provision]) -> Document:
+    """Rebuild the document tree from its stored rows (document order)."""
+    document = Document(meta=meta)
+    by_path: dict[str, Node] = {}
+    for row in provisions:
+        node = Node(
+            kind=row.kind,  # type: ignore[arg-type]
+            path=row.path,
+            number=row.number,
+            heading=row.heading,
+            text=row.text,
+            marker=row.marker,
+            line=row.line,
+        )
+        by_path[row.path] = node
+        parent = by_path.get(row.parent_path) if row.parent_path else None
+        (parent.children if parent else document.children).append(node)
+    return document
+
+
+async def find_version(slug: str, versi: str) -> Version | None:
+    """One query: the version with its regulation."""
+    return await Version.filter(regulation__slug=slug, versi=versi).select_related("regulation").first()
+
+
+async def load_document(version: Version) -> Document:
+    """One query: the provisions of a version, rebuilt into its tree."""
+    provisions = await Provision.filter(version_id=version.id).order_by("position")
+    return tree_from_rows(metadata_of(version, version.regulation), provisions)
+
+
+async def list_regulations() -> list[tuple[Regulation, list[Version]]]:
+    """Two queries whatever the number of regulations and versions."""
+    regulations = await Regulation.all().order_by("slug")
+    versions = await Version.all().order_by("tanggal", "id")
+    by_regulation: dict[int, list[Version]] = {}
+    for version in versions:
+        by_regulation.setdefault(version.regulation_id, []).append(version)  # type: ignore[attr-defined]
+    return [(regulation, by_regulation.get(regulation.id, [])) for regulation in regulations]
+
+
+async def regulation_with_versions(slug: str) -> tuple[Regulation, list[Version]] | None:
+    regulation = await Regulation.get_or_none(slug=slug)
+    if regulation is None:
+        return None
+    versions = await Version.filter(regulation_id=regulation.id).order_by("tanggal", "id")
+    return regulation, versions
+
+
+async def is_empty() -> bool:
+    return not await Regulation.exists()

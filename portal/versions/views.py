@@ -1,0 +1,281 @@
+"""Web handlers for regulations, versions and provisions: thin, over the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from markupsafe import Markup
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from portal.document import Document, Node
+from portal.document.citations import ancestors, citation
+from portal.versions import services
+from portal.versions.models import Regulation, Version
+from portal.web.i18n import WIB, Translator
+from portal.web.pages import Page, request_lang, respond, split_json, unchanged
+from portal.web.templating import version_url
+
+# The capital where a regional head signs, for the Penutup; "…" elsewhere.
+IBUKOTA = {
+    "Provinsi Banten": "Serang",
+    "Kota Serang": "Serang",
+    "Kota Cilegon": "Cilegon",
+    "Kota Tangerang": "Tangerang",
+    "Kota Tangerang Selatan": "Tangerang Selatan",
+    "Kabupaten Serang": "Ciruas",
+    "Kabupaten Tangerang": "Tigaraksa",
+    "Kabupaten Lebak": "Rangkasbitung",
+    "Kabupaten Pandeglang": "Pandeglang",
+}
+
+
+def today() -> dt.date:
+    return dt.datetime.now(WIB).date()
+
+
+def regulation_url(slug: str) -> str:
+    return f"/r/{quote(slug)}"
+
+
+def konsultasi_json(version: Version, on: dt.date) -> dict[str, str] | None:
+    if not (version.konsultasi_buka and version.konsultasi_tutup):
+        return None
+    status = "akan" if on < version.konsultasi_buka else "tutup" if on > version.konsultasi_tutup else "buka"
+    return {
+        "buka": version.konsultasi_buka.isoformat(),
+        "tutup": version.konsultasi_tutup.isoformat(),
+        "status": status,
+    }
+
+
+def version_json(slug: str, version: Version, on: dt.date) -> dict[str, Any]:
+    url = version_url(slug, version.versi)
+    return {
+        "versi": version.versi,
+        "label": version.label,
+        "tanggal": version.tanggal.isoformat(),
+        "tahap": version.tahap,
+        "pasal_count": version.pasal_count,
+        "konsultasi": konsultasi_json(version, on),
+        "checksum": version.checksum,
+        "published_at": version.published_at.isoformat(),
+        "url": url,
+        "json_url": url + ".json",
+    }
+
+
+def regulation_json(regulation: Regulation, versions: list[Version], on: dt.date) -> dict[str, Any]:
+    latest = versions[-1] if versions else None
+    return {
+        "slug": regulation.slug,
+        "title": _title(regulation, latest),
+        "jenis": regulation.jenis,
+        "daerah": regulation.daerah,
+        "tentang": regulation.tentang,
+        "pembentuk": regulation.pembentuk,
+        "pemrakarsa": regulation.pemrakarsa,
+        "url": regulation_url(regulation.slug),
+        "versions": [version_json(regulation.slug, version, on) for version in versions],
+    }
+
+
+def _title(regulation: Regulation, latest: Version | None) -> str:
+    if latest is None:
+        return regulation.tentang
+    return services.metadata_of(latest, regulation).title
+
+
+@dataclass
+class CachedVersion:
+    """A published version, its tree, and what is rendered of it (immutable, so kept)."""
+
+    version: Version
+    document: Document
+    index: dict[str, Node]
+    order: list[Node]
+    others: list[Version]
+    fragments: dict[str, Markup] = field(default_factory=dict)
+
+
+class VersionCache:
+    """Published versions by (slug, versi), least recently used dropped first."""
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, str], CachedVersion] = OrderedDict()
+
+    async def get(self, slug: str, versi: str) -> CachedVersion | None:
+        key = (slug, versi)
+        item = self._items.get(key)
+        if item is not None:
+            self._items.move_to_end(key)
+            return item
+        version = await services.find_version(slug, versi)
+        if version is None:
+            return None  # misses are not kept: a later import may publish it
+        document = await services.load_document(version)
+        others = [v for v in await Version.filter(regulation_id=version.regulation.id) if v.id != version.id]
+        order = list(document.walk())
+        item = CachedVersion(version, document, {n.path: n for n in order}, order, others)
+        self._items[key] = item
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return item
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+def not_found() -> HTTPException:
+    return HTTPException(status_code=404)
+
+
+async def index(request: Request) -> Response:
+    as_json = request.url.path in ("/index.json", "/.json")
+    on = today()
+    pairs = await services.list_regulations()
+    items = [
+        {
+            "regulation": regulation,
+            "versions": versions,
+            "url": regulation_url(regulation.slug),
+            "title": _title(regulation, versions[-1] if versions else None),
+        }
+        for regulation, versions in pairs
+    ]
+    data = {"regulations": [regulation_json(r, v, on) for r, v in pairs]}
+    return respond(request, Page("index.html", data, {"items": items, "today": on}), as_json)
+
+
+async def regulation_page(request: Request) -> Response:
+    slug, as_json = split_json(request.path_params["slug"])
+    found = await services.regulation_with_versions(slug)
+    if found is None:
+        raise not_found()
+    regulation, versions = found
+    on = today()
+    data = regulation_json(regulation, versions, on)
+    extra = {"regulation": regulation, "versions": versions, "title": data["title"], "today": on}
+    return respond(request, Page("versions/regulation.html", data, extra), as_json)
+
+
+def _fragment(request: Request, cached: CachedVersion, lang: str) -> Markup:
+    fragment = cached.fragments.get(lang)
+    if fragment is None:
+        document = cached.document
+        base = version_url(document.meta.slug, document.meta.versi)
+        html = request.app.state.renderer.render(
+            "versions/_document.html",
+            Translator(lang),
+            document=document,
+            ctx={"base": base, "target": ""},
+            ibukota=IBUKOTA.get(document.meta.daerah, "…"),
+        )
+        fragment = Markup(html)  # noqa: S704 - produced by the autoescaping template above
+        cached.fragments[lang] = fragment
+    return fragment
+
+
+async def version_page(request: Request) -> Response:
+    slug = request.path_params["slug"]
+    versi, as_json = split_json(request.path_params["versi"])
+    cached = await request.app.state.versions.get(slug, versi)
+    if cached is None:
+        raise not_found()
+    version, document = cached.version, cached.document
+    on = today()
+    etag = f'"{version.checksum[:32]}-{on.isoformat()}"'
+
+    def data() -> dict[str, Any]:
+        return {
+            "regulation": {"slug": slug, "title": document.meta.title, "url": regulation_url(slug)},
+            "version": version_json(slug, version, on),
+            **document.to_json(),
+        }
+
+    fresh = unchanged(request, etag, as_json)
+    if fresh is not None:
+        return fresh
+    lang = request_lang(request)
+    extra = {
+        "version": version,
+        "document": document,
+        "document_html": _fragment(request, cached, lang),
+        "other_versions": cached.others,
+        "regulation_url": regulation_url(slug),
+        "today": on,
+    }
+    return respond(request, Page("versions/version.html", data() if as_json else {}, extra, etag=etag), as_json)
+
+
+def _context_node(chain: list[Node]) -> Node:
+    """What to show around a provision: its Pasal (or Menimbang/Mengingat/section)."""
+    for node in reversed(chain):
+        if node.kind in ("pasal", "menimbang", "mengingat", "penjelasan_umum", "lampiran"):
+            return node
+    return chain[-1]
+
+
+async def provision_page(request: Request) -> Response:
+    slug = request.path_params["slug"]
+    versi = request.path_params["versi"]
+    path, as_json = split_json(request.path_params["path"].strip("/"))
+    cached = await request.app.state.versions.get(slug, versi)
+    if cached is None or path not in cached.index:
+        raise not_found()
+    version, document = cached.version, cached.document
+    node = cached.index[path]
+    if path.startswith("penjelasan/"):
+        chain = ancestors(document, path.removeprefix("penjelasan/").split("/")[0])
+        chain = chain + [n for n in ancestors(document, path) if n.kind == "penjelasan"]
+    else:
+        chain = ancestors(document, path)
+    context = _context_node(chain)
+    units = [n for n in cached.order if n.kind not in ("penjelasan",)]
+    position = next((i for i, n in enumerate(units) if n.path == path), None)
+    previous = units[position - 1] if position else None
+    following = units[position + 1] if position is not None and position + 1 < len(units) else None
+    on = today()
+    base = version_url(slug, versi)
+    cite = citation(chain)
+    data = {
+        "regulation": {"slug": slug, "title": document.meta.title, "url": regulation_url(slug)},
+        "version": version_json(slug, version, on),
+        "citation": cite,
+        "url": f"{base}/{path}",
+        "breadcrumb": [
+            {"kind": n.kind, "path": n.path, "label": n.label} for n in chain[:-1] if n.kind != "penjelasan"
+        ],
+        "node": node.to_json(),
+    }
+    extra = {
+        "version": version,
+        "document": document,
+        "node": node,
+        "context_node": context,
+        "crumbs": [n for n in chain[:-1] if n.kind not in ("penjelasan",)],
+        "citation": cite,
+        "previous": previous,
+        "next": following,
+        "regulation_url": regulation_url(slug),
+        "ctx": {"base": base, "target": path},
+        "ibukota": IBUKOTA.get(document.meta.daerah, "…"),
+    }
+    etag = f'"{version.checksum[:32]}-{on.isoformat()}-{path}"'
+    return respond(request, Page("versions/provision.html", data, extra, etag=etag), as_json)
+
+
+routes = [
+    Route("/", index, name="index"),
+    Route("/index.json", index, name="index_json"),
+    Route("/r/{slug}", regulation_page, name="regulation"),
+    Route("/r/{slug}/{versi}", version_page, name="version"),
+    Route("/r/{slug}/{versi}/{path:path}", provision_page, name="provision"),
+]
