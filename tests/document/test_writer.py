@@ -9,7 +9,7 @@ from portal.document import Document, parse, write
 from tests.document.strategies import documents
 
 ROOT = Path(__file__).resolve().parents[2]
-DRAFTS = sorted((ROOT / "drafts").rglob("*.md"))
+DRAFTS = sorted(p for p in (ROOT / "drafts").rglob("*.md") if p.read_text(encoding="utf-8").startswith("---"))
 SAMPLES = [*DRAFTS, ROOT / "tests" / "data" / "contoh.md"]
 
 
@@ -19,6 +19,10 @@ def test_generated_documents_survive_write_and_parse(document: Document) -> None
     text = write(document)
     assert parse(text) == document
     assert write(parse(text)) == text
+
+
+def test_the_sample_drafts_are_there() -> None:
+    assert [p.name for p in DRAFTS] == ["v1.md", "v2.md", "v3.md"]
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)

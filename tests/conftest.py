@@ -1,0 +1,128 @@
+"""Fixtures: a real database per test (SQLite, or PostgreSQL when
+PORTAL_TEST_DATABASE_URL is set) migrated with the committed migrations,
+the real app behind an ASGI client, and a query counter."""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+import pytest
+import pytest_asyncio
+from starlette.applications import Starlette
+from tortoise.context import TortoiseContext
+
+from portal.app import create_app
+from portal.config import ROOT, Settings
+from portal.db import migrate_database, normalise_url, tortoise_config
+
+PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
+DRAFTS = ROOT / "drafts"
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(normalise_url(url))
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def _asyncpg_dsn(url: str) -> str:
+    return "postgresql://" + normalise_url(url).removeprefix("postgres://")
+
+
+@pytest_asyncio.fixture
+async def database_url(tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh, migrated database for one test."""
+    if not PG_URL:
+        url = f"sqlite://{tmp_path / 'test.sqlite3'}"
+        await migrate_database(url)
+        yield url
+        return
+    name = f"portal_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(_asyncpg_dsn(PG_URL))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    url = _with_database(PG_URL, name)
+    try:
+        await migrate_database(url)
+        yield url
+    finally:
+        admin = await asyncpg.connect(_asyncpg_dsn(PG_URL))
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+@pytest_asyncio.fixture
+async def db(database_url: str) -> AsyncIterator[TortoiseContext]:
+    """The ORM, initialised on the test database for the duration of the test."""
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(database_url))
+        yield ctx
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        secret_key="test-secret-key",
+        drafts_dir=DRAFTS,
+    )
+
+
+@pytest.fixture
+def app(settings: Settings) -> Starlette:
+    # The test's `db` fixture runs the ORM; ASGITransport does not run lifespans.
+    return create_app(settings, manage_orm=False)
+
+
+@pytest_asyncio.fixture
+async def client(app: Starlette, db: TortoiseContext) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://portal.test") as client:
+        yield client
+
+
+@dataclass
+class QueryCounter(logging.Handler):
+    """Counts SQL statements sent through Tortoise's db_client logger."""
+
+    queries: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        logging.Handler.__init__(self, level=logging.DEBUG)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.split(None, 1)[0].upper() in {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH"}:
+            self.queries.append(message)
+
+    def reset(self) -> None:
+        self.queries.clear()
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+@pytest.fixture
+def queries() -> Iterator[QueryCounter]:
+    logger = logging.getLogger("tortoise.db_client")
+    counter = QueryCounter()
+    previous = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(counter)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(previous)
