@@ -26,7 +26,10 @@ MESSAGES = {
     "unchanged": ("tidak berubah: {slug} {versi}", "unchanged: {slug} {versi}"),
     "refused": ("ditolak: {path}", "refused: {path}"),
     "serving": ("Raperda Portal berjalan di {url}", "Raperda Portal is running at {url}"),
-    "seeded": ("Basis data kosong: draf contoh diimpor dari {path}", "Empty database: sample drafts imported from {path}"),
+    "seeded": (
+        "Basis data kosong: draf contoh diimpor dari {path}",
+        "Empty database: sample drafts imported from {path}",
+    ),
     "no_files": ("tidak ada berkas draf di {path}", "no draft files under {path}"),
 }
 

@@ -29,7 +29,10 @@ def citation(chain: list[Node]) -> str:
         return ""
     target = chain[-1]
     if target.kind in ("bab", "bagian", "paragraf", "penjelasan_umum", "lampiran"):
-        return " ".join(node.label for node in chain if node.kind in ("bab", "bagian", "paragraf", "lampiran")) or target.label
+        return (
+            " ".join(node.label for node in chain if node.kind in ("bab", "bagian", "paragraf", "lampiran"))
+            or target.label
+        )
     parts: list[str] = []
     for node in chain:
         if node.kind in ("pasal", "menimbang", "mengingat"):

@@ -76,8 +76,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "content_unexpected": (
         "{what} tidak diperbolehkan di sini; tabel dan sejenisnya hanya boleh di Penjelasan "
         "Umum atau Lampiran",
-        "{what} is not allowed here; tables and the like belong in the Penjelasan Umum "
-        "or a Lampiran",
+        "{what} is not allowed here; tables and the like belong in the Penjelasan Umum or a Lampiran",
     ),
     "container_unknown": (
         "kontainer '::: {name}' tidak dikenal; yang dikenal hanya '::: penjelasan'",

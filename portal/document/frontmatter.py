@@ -86,7 +86,18 @@ def read_front_matter(content: str, first_line: int, problems: list[Problem]) ->
             problems.append(Problem(1, "frontmatter_missing_key", {"key": key}))
 
     text: dict[str, str] = {}
-    for key in ("slug", "versi", "label", "jenis", "daerah", "tentang", "pembentuk", "tahap", "nomor", "pemrakarsa"):
+    for key in (
+        "slug",
+        "versi",
+        "label",
+        "jenis",
+        "daerah",
+        "tentang",
+        "pembentuk",
+        "tahap",
+        "nomor",
+        "pemrakarsa",
+    ):
         value = data.get(key)
         if value is None:
             continue
@@ -96,9 +107,17 @@ def read_front_matter(content: str, first_line: int, problems: list[Problem]) ->
         text[key] = str(value).strip()
 
     if "slug" in text and not SLUG_RE.match(text["slug"]):
-        bad("slug", "hanya huruf kecil, angka, dan tanda hubung", "only lower-case letters, digits and hyphens")
+        bad(
+            "slug",
+            "hanya huruf kecil, angka, dan tanda hubung",
+            "only lower-case letters, digits and hyphens",
+        )
     if "versi" in text and not VERSI_RE.match(text["versi"]):
-        bad("versi", "hanya huruf kecil, angka, titik, dan tanda hubung", "only lower-case letters, digits, dots and hyphens")
+        bad(
+            "versi",
+            "hanya huruf kecil, angka, titik, dan tanda hubung",
+            "only lower-case letters, digits, dots and hyphens",
+        )
     if "tahap" in text and text["tahap"] not in TAHAP:
         bad("tahap", "harus salah satu dari " + ", ".join(TAHAP), "must be one of " + ", ".join(TAHAP))
 
@@ -117,13 +136,21 @@ def read_front_matter(content: str, first_line: int, problems: list[Problem]) ->
     raw = data.get("konsultasi")
     if raw is not None:
         if not isinstance(raw, dict) or set(raw) != {"buka", "tutup"}:
-            bad("konsultasi", "harus berbentuk {buka: TANGGAL, tutup: TANGGAL}", "must be {buka: DATE, tutup: DATE}")
+            bad(
+                "konsultasi",
+                "harus berbentuk {buka: TANGGAL, tutup: TANGGAL}",
+                "must be {buka: DATE, tutup: DATE}",
+            )
         else:
             buka, tutup = _as_date(raw["buka"]), _as_date(raw["tutup"])
             if buka is None or tutup is None:
                 bad("konsultasi", "buka dan tutup harus tanggal ISO", "buka and tutup must be ISO dates")
             elif tutup < buka:
-                bad("konsultasi", "tanggal tutup mendahului tanggal buka", "the closing date precedes the opening date")
+                bad(
+                    "konsultasi",
+                    "tanggal tutup mendahului tanggal buka",
+                    "the closing date precedes the opening date",
+                )
             else:
                 konsultasi = Konsultasi(buka, tutup)
 

@@ -89,7 +89,13 @@ class Metadata:
         lines = ["RANCANGAN"] if self.is_draft else []
         nomor = self.nomor or "…"
         tahun = str(self.tahun) if self.tahun else "…"
-        return [*lines, self.regulation_name.upper(), f"NOMOR {nomor} TAHUN {tahun}", "TENTANG", self.tentang.upper()]
+        return [
+            *lines,
+            self.regulation_name.upper(),
+            f"NOMOR {nomor} TAHUN {tahun}",
+            "TENTANG",
+            self.tentang.upper(),
+        ]
 
     @property
     def short_name(self) -> str:

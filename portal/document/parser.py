@@ -72,8 +72,11 @@ class _Builder:
         first = self.seen.get(node.path)
         if first is not None:
             self.problem(
-                node.line, "duplicate_path", label=node_label(node.kind, node.number, node.path),
-                first=first, path=node.path,
+                node.line,
+                "duplicate_path",
+                label=node_label(node.kind, node.number, node.path),
+                first=first,
+                path=node.path,
             )
         else:
             self.seen[node.path] = node.line
@@ -152,9 +155,13 @@ class _Builder:
 
     def pasal(self, node: Node) -> None:
         previous = self.last_pasal
-        if previous is not None and previous.number is not None and node.number is not None:
-            if number_key(node.number) < number_key(previous.number):
-                self.problem(node.line, "pasal_order", number=node.number, previous=previous.number)
+        if (
+            previous is not None
+            and previous.number is not None
+            and node.number is not None
+            and number_key(node.number) < number_key(previous.number)
+        ):
+            self.problem(node.line, "pasal_order", number=node.number, previous=previous.number)
         self.last_pasal = node
         parent = self.paragraf or self.bagian or self.bab
         (parent.children if parent else self.children).append(node)
@@ -181,7 +188,14 @@ class _Builder:
                 current = units.current
                 current.text = f"{current.text} {raw}" if current.text else raw
                 continue
-            node = Node(kind=marker.kind, path="", number=marker.number, marker=marker.literal, text=marker.text, line=line)
+            node = Node(
+                kind=marker.kind,
+                path="",
+                number=marker.number,
+                marker=marker.literal,
+                text=marker.text,
+                line=line,
+            )
             units.push(marker.style, node, marker.segment)
             self.register(node)
 
@@ -227,7 +241,13 @@ class _Builder:
                     label = match_label(raw)
                     if label is not None:
                         kind, number = label
-                        child = Node(kind="penjelasan", path="", number=number, marker=label_text(kind, number), line=index + 1)
+                        child = Node(
+                            kind="penjelasan",
+                            path="",
+                            number=number,
+                            marker=label_text(kind, number),
+                            line=index + 1,
+                        )
                         labels.push(kind, child, f"{kind}-{number.lower()}")
                         self.register(child)
                         fresh = True

@@ -28,7 +28,7 @@ class Regulation(Model):
 
     class Meta:
         table = "regulation"
-        ordering = ["slug"]
+        ordering = ("slug",)
 
 
 class Version(Model):
@@ -57,7 +57,7 @@ class Version(Model):
     class Meta:
         table = "version"
         unique_together = (("regulation", "versi"),)
-        ordering = ["tanggal", "id"]
+        ordering = ("tanggal", "id")
 
     async def save(self, *args: Any, **kwargs: Any) -> None:
         if self._saved_in_db:
@@ -88,7 +88,7 @@ class Provision(Model):
     class Meta:
         table = "provision"
         unique_together = (("version", "path"),)
-        ordering = ["position"]
+        ordering = ("position",)
 
     async def save(self, *args: Any, **kwargs: Any) -> None:
         if self._saved_in_db:

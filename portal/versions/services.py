@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from tortoise.transactions import in_transaction
 
@@ -85,7 +85,7 @@ async def import_document(document: Document, *, now: dt.datetime | None = None)
                 if existing.checksum != digest:
                     raise VersionConflict(meta.slug, meta.versi, existing.checksum, digest)
                 return ImportResult("unchanged", existing)
-        fields = {
+        fields: dict[str, Any] = {
             "jenis": meta.jenis,
             "daerah": meta.daerah,
             "tentang": meta.tentang,

@@ -212,7 +212,9 @@ async def version_page(request: Request) -> Response:
         "regulation_url": regulation_url(slug),
         "today": on,
     }
-    return respond(request, Page("versions/version.html", data() if as_json else {}, extra, etag=etag), as_json)
+    return respond(
+        request, Page("versions/version.html", data() if as_json else {}, extra, etag=etag), as_json
+    )
 
 
 def _context_node(chain: list[Node]) -> Node:

@@ -8,8 +8,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from portal.web.pages import request_lang
 from portal.web.i18n import Translator
+from portal.web.pages import request_lang
 
 log = logging.getLogger("portal")
 
@@ -22,18 +22,24 @@ def _page(request: Request, status: int) -> Response:
     t = Translator(request_lang(request))
     if status == 404:
         heading = t.gettext("Page not found")
-        message = t.gettext("There is no page at this address. The draft or provision may have another number in this version.")
+        message = t.gettext(
+            "There is no page at this address. The draft or provision may have another number in this version."
+        )
     elif status == 405:
         heading = t.gettext("Method not allowed")
         message = t.gettext("This address does not accept that kind of request.")
     elif status >= 500:
         heading = t.gettext("Something went wrong")
-        message = t.gettext("The portal could not complete your request. Nothing you typed was lost; please try again shortly.")
+        message = t.gettext(
+            "The portal could not complete your request. Nothing you typed was lost; please try again shortly."
+        )
     else:
         heading = t.gettext("Request refused")
         message = t.gettext("The portal could not accept this request.")
     if _wants_json(request):
-        return JSONResponse({"error": {"status": status, "title": heading, "message": message}}, status_code=status)
+        return JSONResponse(
+            {"error": {"status": status, "title": heading, "message": message}}, status_code=status
+        )
     html = request.app.state.renderer.render(
         "error.html", t, heading=heading, message=message, current_path=request.url.path
     )

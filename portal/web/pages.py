@@ -57,7 +57,11 @@ def not_modified(request: Request, etag: str) -> bool:
 
 
 def cached_response(
-    request: Request, body: bytes, media_type: str, etag: str | None, extra_headers: dict[str, str] | None = None
+    request: Request,
+    body: bytes,
+    media_type: str,
+    etag: str | None,
+    extra_headers: dict[str, str] | None = None,
 ) -> Response:
     headers = dict(extra_headers or {})
     if etag:

@@ -54,8 +54,13 @@ def units(draw: st.DrawFn, parent_path: str, open_styles: tuple[str, ...], depth
         number = _number(style, index, suffix)
         kind = KIND[style]
         path = f"{parent_path}/{kind}-{number}"
-        node = Node(kind=kind, path=path, number=number, marker=_marker(style, number),  # type: ignore[arg-type]
-                    text=draw(sentences()))
+        node = Node(
+            kind=kind,
+            path=path,
+            number=number,
+            marker=_marker(style, number),  # type: ignore[arg-type]
+            text=draw(sentences()),
+        )
         node.children = draw(units(path, (*open_styles, style), depth + 1))
         nodes.append(node)
     return nodes
@@ -77,7 +82,9 @@ def penjelasan(draw: st.DrawFn, pasal: Node) -> Node:
         for index in range(draw(st.integers(0, 3))):
             number = string.ascii_lowercase[index] if kind == "huruf" else str(index + 1)
             marker = f"Ayat ({number})" if kind == "ayat" else f"{kind.capitalize()} {number}"
-            child = Node(kind="penjelasan", path=f"{parent.path}/{kind}-{number}", number=number, marker=marker)
+            child = Node(
+                kind="penjelasan", path=f"{parent.path}/{kind}-{number}", number=number, marker=marker
+            )
             child.children = labels(child, (*open_kinds, kind))
             if not child.children or draw(st.booleans()):
                 child.text = "\n\n".join(draw(st.lists(sentences(), min_size=1, max_size=2)))
@@ -112,9 +119,13 @@ def documents(draw: st.DrawFn) -> Document:
             node = Node(kind=kind, path=kind)  # type: ignore[arg-type]
             count = draw(st.integers(1, 4))
             node.children = [
-                Node(kind=KIND[style], path=f"{kind}/{KIND[style]}-{_number(style, i, '')}",  # type: ignore[arg-type]
-                     number=_number(style, i, ""), marker=_marker(style, _number(style, i, "")),
-                     text=draw(sentences()))
+                Node(
+                    kind=KIND[style],
+                    path=f"{kind}/{KIND[style]}-{_number(style, i, '')}",  # type: ignore[arg-type]
+                    number=_number(style, i, ""),
+                    marker=_marker(style, _number(style, i, "")),
+                    text=draw(sentences()),
+                )
                 for i in range(count)
             ]
             children.append(node)
@@ -141,10 +152,16 @@ def documents(draw: st.DrawFn) -> Document:
             if draw(st.booleans()):
                 for bagian_index in range(draw(st.integers(1, 2))):
                     word = ordinal_word(draw(st.integers(1, 3)) + bagian_index * 3)
-                    bagian = Node(kind="bagian", path=f"{bab.path}/bagian-{word.lower().replace(' ', '-')}",
-                                  number=word, heading=draw(st.sampled_from([None, "Umum", "Nelayan — Kecil"])))
+                    bagian = Node(
+                        kind="bagian",
+                        path=f"{bab.path}/bagian-{word.lower().replace(' ', '-')}",
+                        number=word,
+                        heading=draw(st.sampled_from([None, "Umum", "Nelayan — Kecil"])),
+                    )
                     if draw(st.booleans()):
-                        paragraf = Node(kind="paragraf", path=f"{bagian.path}/paragraf-1", number="1", heading="Data")
+                        paragraf = Node(
+                            kind="paragraf", path=f"{bagian.path}/paragraf-1", number="1", heading="Data"
+                        )
                         paragraf.children = [make_pasal()]
                         bagian.children = [paragraf]
                     else:
@@ -160,7 +177,14 @@ def documents(draw: st.DrawFn) -> Document:
         text = "\n\n".join(draw(st.lists(sentences(), min_size=1, max_size=3)))
         children.append(Node(kind="penjelasan_umum", path="penjelasan-umum", text=text))
     if draw(st.booleans()):
-        children.append(Node(kind="lampiran", path="lampiran-i", number="I", heading="Tabel",
-                             text="| Daerah | Kuota |\n|---|---|\n| Kota Serang | 100 |"))
+        children.append(
+            Node(
+                kind="lampiran",
+                path="lampiran-i",
+                number="I",
+                heading="Tabel",
+                text="| Daerah | Kuota |\n|---|---|\n| Kota Serang | 100 |",
+            )
+        )
         children.append(Node(kind="lampiran", path="lampiran-ii", number="II", text=draw(sentences())))
     return Document(meta=meta, children=children)

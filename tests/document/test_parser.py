@@ -58,7 +58,9 @@ def test_node_fields_and_lines() -> None:
     nodes = document.index()
     pasal = nodes["pasal-1"]
     assert (pasal.kind, pasal.number, pasal.text) == (
-        "pasal", "1", "Dalam Peraturan Daerah ini yang dimaksud dengan:"
+        "pasal",
+        "1",
+        "Dalam Peraturan Daerah ini yang dimaksud dengan:",
     )
     assert pasal.line == 27
     bab = nodes["bab-ii"]
@@ -88,7 +90,12 @@ Pasal sisipan.
 """)
     document = parse(text)
     assert document.paths() == [
-        "bab-i", "pasal-5", "pasal-5/ayat-1", "pasal-5/ayat-1a", "pasal-5/ayat-2", "pasal-5a"
+        "bab-i",
+        "pasal-5",
+        "pasal-5/ayat-1",
+        "pasal-5/ayat-1a",
+        "pasal-5/ayat-2",
+        "pasal-5a",
     ]
     assert document.index()["pasal-5a"].number == "5A"
 
@@ -139,8 +146,12 @@ b. pengemudi.
 3. Gubernur adalah Gubernur Banten.
 """)
     assert parse(text).paths() == [
-        "pasal-1", "pasal-1/angka-1", "pasal-1/angka-2", "pasal-1/angka-2/huruf-a",
-        "pasal-1/angka-2/huruf-b", "pasal-1/angka-3",
+        "pasal-1",
+        "pasal-1/angka-1",
+        "pasal-1/angka-2",
+        "pasal-1/angka-2/huruf-a",
+        "pasal-1/angka-2/huruf-b",
+        "pasal-1/angka-3",
     ]
 
 
@@ -158,10 +169,15 @@ def test_indentation_means_nothing() -> None:
 
 
 def test_heading_levels_and_separators_are_free() -> None:
-    text = doc("# BAB I – KETENTUAN UMUM\n\n## Bagian Kedua Belas - Lain\n\n#### Paragraf 2 — X\n\n# Pasal 1\n\nTeks.\n")
+    text = doc(
+        "# BAB I – KETENTUAN UMUM\n\n## Bagian Kedua Belas - Lain\n\n#### Paragraf 2 — X\n\n# Pasal 1\n\nTeks.\n"
+    )
     document = parse(text)
     assert document.paths() == [
-        "bab-i", "bab-i/bagian-kedua-belas", "bab-i/bagian-kedua-belas/paragraf-2", "pasal-1"
+        "bab-i",
+        "bab-i/bagian-kedua-belas",
+        "bab-i/bagian-kedua-belas/paragraf-2",
+        "pasal-1",
     ]
     nodes = document.index()
     assert nodes["bab-i/bagian-kedua-belas"].number == "Kedua Belas"
@@ -169,7 +185,9 @@ def test_heading_levels_and_separators_are_free() -> None:
 
 
 def test_bab_with_suffix_and_lampiran_numbering() -> None:
-    text = doc("## BAB IXA — SISIPAN\n\n##### Pasal 1\n\nTeks.\n\n## Lampiran I — Tabel\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n## Lampiran II\n\nTeks.\n")
+    text = doc(
+        "## BAB IXA — SISIPAN\n\n##### Pasal 1\n\nTeks.\n\n## Lampiran I — Tabel\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n## Lampiran II\n\nTeks.\n"
+    )
     document = parse(text)
     assert document.paths() == ["bab-ixa", "pasal-1", "lampiran-i", "lampiran-ii"]
     lampiran = document.index()["lampiran-i"]
@@ -209,10 +227,15 @@ Paragraf kedua.
 
 
 def test_free_sections_keep_markers_as_text() -> None:
-    text = doc("##### Pasal 1\n\nTeks.\n\n## Penjelasan Umum\n\n1. Ini bukan angka.\n\n### I. UMUM\n\n(1) juga bukan ayat.\n")
+    text = doc(
+        "##### Pasal 1\n\nTeks.\n\n## Penjelasan Umum\n\n1. Ini bukan angka.\n\n### I. UMUM\n\n(1) juga bukan ayat.\n"
+    )
     document = parse(text)
     assert document.paths() == ["pasal-1", "penjelasan-umum"]
-    assert document.index()["penjelasan-umum"].text == "1. Ini bukan angka.\n\n### I. UMUM\n\n(1) juga bukan ayat."
+    assert (
+        document.index()["penjelasan-umum"].text
+        == "1. Ini bukan angka.\n\n### I. UMUM\n\n(1) juga bukan ayat."
+    )
 
 
 # --- errors -----------------------------------------------------------------
@@ -256,7 +279,9 @@ def test_bad_front_matter_values() -> None:
         + "\n##### Pasal 1\n\nTeks.\n"
     )
     found = problems(text, "en")
-    assert "line 2: invalid value for 'tahap': must be one of penyusunan, konsultasi, pembahasan, final" in found
+    assert (
+        "line 2: invalid value for 'tahap': must be one of penyusunan, konsultasi, pembahasan, final" in found
+    )
     assert any("'konsultasi'" in p and "closing date precedes" in p for p in found)
     assert any("'slug'" in p for p in found)
     assert any("'tanggal'" in p for p in found)
@@ -283,7 +308,9 @@ def test_unclosed_container() -> None:
 
 
 def test_misplaced_and_unknown_containers() -> None:
-    text = doc("## Menimbang\n\na. bahwa;\n\n::: penjelasan\nx\n:::\n\n::: catatan\ny\n:::\n\n##### Pasal 1\n\nTeks.")
+    text = doc(
+        "## Menimbang\n\na. bahwa;\n\n::: penjelasan\nx\n:::\n\n::: catatan\ny\n:::\n\n##### Pasal 1\n\nTeks."
+    )
     found = problems(text, "en")
     assert any("must directly follow a Pasal" in p for p in found)
     assert any("unknown container '::: catatan'" in p for p in found)
@@ -322,7 +349,9 @@ def test_bagian_and_paragraf_need_parents() -> None:
 
 def test_pasal_outside_bab_when_document_uses_bab() -> None:
     found = problems(doc("##### Pasal 1\n\nTeks.\n\n## BAB I — A\n\n##### Pasal 2\n\nTeks."), "en")
-    assert found == [f"line {FRONT.count(chr(10)) + 2}: Pasal 1 stands outside any BAB although this document uses BAB"]
+    assert found == [
+        f"line {FRONT.count(chr(10)) + 2}: Pasal 1 stands outside any BAB although this document uses BAB"
+    ]
 
 
 def test_table_inside_pasal_is_refused() -> None:

@@ -71,7 +71,7 @@ async def test_version_page_reads_like_the_document(client: httpx.AsyncClient, c
         "PERATURAN DAERAH TENTANG CONTOH PENGATURAN.",
         'id="pasal-2/ayat-2"',
         'href="/r/contoh/v1/pasal-2/ayat-2"',
-        "<details class=\"penjelasan\"",
+        '<details class="penjelasan"',
         "Cukup jelas.",
         "Ditetapkan di Serang",
     ):
@@ -113,8 +113,14 @@ async def test_provision_page_in_context(client: httpx.AsyncClient, contoh: None
 
 @pytest.mark.parametrize(
     "path",
-    ["menimbang/huruf-b", "mengingat", "bab-ii", "pasal-1/angka-2/huruf-a", "penjelasan/pasal-2/ayat-1",
-     "penjelasan-umum"],
+    [
+        "menimbang/huruf-b",
+        "mengingat",
+        "bab-ii",
+        "pasal-1/angka-2/huruf-a",
+        "penjelasan/pasal-2/ayat-1",
+        "penjelasan-umum",
+    ],
 )
 async def test_every_path_has_a_page(client: httpx.AsyncClient, contoh: None, path: str) -> None:
     assert (await client.get(f"/r/contoh/v1/{path}")).status_code == 200
@@ -130,7 +136,9 @@ async def test_etag_and_304(client: httpx.AsyncClient, contoh: None) -> None:
     english = await client.get("/r/contoh/v1?lang=en", headers={"if-none-match": etag})
     assert english.status_code == 200  # another language is another representation
     json_first = await client.get("/r/contoh/v1.json")
-    assert (await client.get("/r/contoh/v1.json", headers={"if-none-match": json_first.headers["etag"]})).status_code == 304
+    assert (
+        await client.get("/r/contoh/v1.json", headers={"if-none-match": json_first.headers["etag"]})
+    ).status_code == 304
 
 
 @pytest.mark.parametrize("url", ["/r/tidak-ada", "/r/contoh/v9", "/r/contoh/v1/pasal-99", "/tidak/ada"])
@@ -188,7 +196,7 @@ async def test_reading_a_version_costs_bounded_queries(
 
 async def test_markdown_in_text_is_rendered_without_raw_html(client: httpx.AsyncClient, db: object) -> None:
     text = CONTOH.replace(
-        "(1) Setiap Pemberi Kerja wajib", '(1) Setiap <script>alert(1)</script> *Pemberi Kerja* wajib'
+        "(1) Setiap Pemberi Kerja wajib", "(1) Setiap <script>alert(1)</script> *Pemberi Kerja* wajib"
     )
     await services.import_text(text)
     html = (await client.get("/r/contoh/v1")).text
