@@ -276,7 +276,8 @@ async def provision_page(request: Request) -> Response:
 
 routes = [
     Route("/", index, name="index"),
-    Route("/index.json", index, name="index_json"),
+    Route("/.json", index, name="index_json"),
+    Route("/index.json", index, name="index_json_alias"),
     Route("/r/{slug}", regulation_page, name="regulation"),
     Route("/r/{slug}/{versi}", version_page, name="version"),
     Route("/r/{slug}/{versi}/{path:path}", provision_page, name="provision"),

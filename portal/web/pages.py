@@ -96,7 +96,7 @@ def respond(request: Request, page: Page, as_json: bool) -> Response:
     if as_json:
         return cached_response(request, dumps(page.data), "application/json", page.etag)
     path = request.url.path
-    json_url = path + JSON_SUFFIX if path != "/" else "/index.json"
+    json_url = path + JSON_SUFFIX
     headers = vary_lang({"link": f'<{json_url}>; rel="alternate"; type="application/json"'})
     etag = _etags(request, page.etag, as_json) if page.etag else None
     if etag and not_modified(request, etag):

@@ -4,6 +4,10 @@ import re
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from portal.document import parse
 from portal.versions import services
@@ -44,8 +48,9 @@ async def test_index_lists_regulations_and_versions(client: httpx.AsyncClient, c
     assert "RANCANGAN PERATURAN DAERAH PROVINSI BANTEN" in response.text
     assert 'href="/r/contoh/v1"' in response.text
     assert "15 Januari 2026" in response.text
-    assert response.headers["link"] == '</index.json>; rel="alternate"; type="application/json"'
-    data = (await client.get("/index.json")).json()
+    assert response.headers["link"] == '</.json>; rel="alternate"; type="application/json"'
+    data = (await client.get("/.json")).json()
+    assert (await client.get("/index.json")).json() == data
     assert data["regulations"][0]["slug"] == "contoh"
     assert data["regulations"][0]["versions"][0]["url"] == "/r/contoh/v1"
 
@@ -203,3 +208,20 @@ async def test_markdown_in_text_is_rendered_without_raw_html(client: httpx.Async
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
     assert "<em>Pemberi Kerja</em>" in html
+
+
+async def test_server_error_page_in_both_languages(app: Starlette, db: object) -> None:
+    async def boom(request: Request) -> Response:
+        raise RuntimeError("gagal di dalam")
+
+    app.router.routes.append(Route("/boom", boom))
+    app.router.routes.append(Route("/boom.json", boom))
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://portal.test") as client:
+        response = await client.get("/boom")
+        assert response.status_code == 500
+        assert "Terjadi kesalahan" in response.text
+        assert "gagal di dalam" not in response.text  # no traceback leaks to readers
+        english = await client.get("/boom?lang=en")
+        assert "Something went wrong" in english.text
+        assert (await client.get("/boom.json")).json()["error"]["status"] == 500
