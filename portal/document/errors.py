@@ -90,6 +90,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "kontainer '::: penjelasan' harus langsung mengikuti sebuah Pasal",
         "a '::: penjelasan' container must directly follow a Pasal",
     ),
+    "after_penjelasan": (
+        "'{text}' berada setelah kontainer penjelasan Pasal {number}; penjelasan harus menjadi "
+        "bagian terakhir Pasal, setelah semua rinciannya",
+        "'{text}' comes after the penjelasan container of Pasal {number}; the penjelasan must be "
+        "the last part of a Pasal, after all its units",
+    ),
+    "container_duplicate": (
+        "Pasal {number} sudah memiliki kontainer penjelasan di baris {first}; gabungkan keduanya",
+        "Pasal {number} already has a penjelasan container at line {first}; merge the two",
+    ),
     "container_nested": (
         "kontainer '::: penjelasan' tidak boleh bersarang",
         "'::: penjelasan' containers cannot be nested",
@@ -113,8 +123,10 @@ class Problem:
         indonesian, english = MESSAGES[self.code]
         template = english if lang == "en" else indonesian
         params = dict(self.params)
-        if lang == "en" and "detail_en" in params:
-            params["detail"] = params["detail_en"]
+        # Parameters may come in both languages: 'what' and 'what_en', 'detail' and 'detail_en'.
+        if lang == "en":
+            for key in [k for k in params if k.endswith("_en")]:
+                params[key.removesuffix("_en")] = params[key]
         return template.format(**params)
 
     def render(self, lang: str = "id") -> str:

@@ -62,7 +62,7 @@ class Heading:
 def heading_keyword(text: str) -> str | None:
     """The node kind a heading's first word announces, or None."""
     words = text.split()
-    return _FIRST_WORD.get(words[0].lower()) if words else None
+    return _FIRST_WORD.get(words[0].lower().rstrip(":")) if words else None
 
 
 def _split_roman(numeral: str) -> tuple[str, str] | None:

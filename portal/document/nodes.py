@@ -122,6 +122,7 @@ class Metadata:
                 if self.konsultasi
                 else None
             ),
+            "lint": {"matikan": list(self.lint_matikan)} if self.lint_matikan else None,
             "judul": self.title,
         }
 

@@ -40,6 +40,7 @@ def block_parser() -> MarkdownIt:
 
 
 _MD = block_parser()
+_BLOCK_NAMES = {"table": ("tabel", "a table"), "heading": ("judul", "a heading")}
 _FREE = ("penjelasan_umum", "lampiran")
 
 
@@ -62,6 +63,7 @@ class _Builder:
         self.paragraf: Node | None = None
         self.last_pasal: Node | None = None
         self.units: UnitStack | None = None
+        self.explained: Node | None = None  # the Pasal whose penjelasan container just closed
         self.free: tuple[Node, int] | None = None  # free-text node and its heading's index
 
     # -- helpers -------------------------------------------------------------
@@ -103,6 +105,7 @@ class _Builder:
     # -- blocks ----------------------------------------------------------------
     def heading(self, text: str, index: int) -> None:
         line = index + 1
+        self.explained = None
         kind = heading_keyword(text)
         found = recognise(text) if kind else None
         if self.free is not None:
@@ -178,6 +181,9 @@ class _Builder:
             line = index + 1
             marker = match_marker(raw)
             if units is None:
+                if self.explained is not None:
+                    self.problem(line, "after_penjelasan", text=_excerpt(raw), number=self.explained.number)
+                    return
                 if marker is not None:
                     self.problem(line, "marker_outside", marker=marker.literal)
                 else:
@@ -202,16 +208,21 @@ class _Builder:
     def other_block(self, token: Token) -> None:
         if self.free is not None:
             return
-        what = token.type.removesuffix("_open")
+        kind = token.type.removesuffix("_open")
+        what, what_en = _BLOCK_NAMES.get(kind, (kind, kind))
         line = token.map[0] + 1 if token.map else 1
-        self.problem(line, "content_unexpected", what=what)
+        self.problem(line, "content_unexpected", what=what, what_en=what_en)
 
     def penjelasan(self, tokens: list[Token], start: int, close: Token | None) -> None:
         open_token = tokens[start]
         line = (open_token.map[0] + 1) if open_token.map else 1
-        if close is None or close.markup != ":::":
+        if close is None or not close.markup:
             self.problem(line, "container_unclosed")
         if self.free is not None:
+            return
+        if self.explained is not None:
+            first = self.seen.get(f"penjelasan/{self.explained.path}", line)
+            self.problem(line, "container_duplicate", number=self.explained.number, first=first)
             return
         units = self.units
         pasal = units.container if units is not None else None
@@ -219,6 +230,7 @@ class _Builder:
             self.problem(line, "container_misplaced")
             return
         self.units = None
+        self.explained = pasal
         node = Node(kind="penjelasan", path=f"penjelasan/{pasal.path}", number=pasal.number, line=line)
         pasal.children.append(node)
         self.register(node)
@@ -316,7 +328,7 @@ def parse(text: str) -> Document:
             elif builder.free is None:
                 line = token.map[0] + 1 if token.map else 1
                 builder.problem(line, "container_unknown", name=_excerpt(token.info.strip(), 30))
-                if close is None or close.markup != ":::":
+                if close is None or not close.markup:
                     builder.problem(line, "container_unclosed")
             index = after
         elif token.nesting == 1:

@@ -36,9 +36,10 @@ _MARKER_RES: list[tuple[str, NodeKind, re.Pattern[str]]] = [
 ]
 
 _LABEL_RES: list[tuple[NodeKind, re.Pattern[str]]] = [
-    ("ayat", re.compile(r"^Ayat\s+\((\d+[a-z]?)\)$")),
-    ("huruf", re.compile(r"^Huruf\s+([a-z]{1,2})$")),
-    ("angka", re.compile(r"^Angka\s+(\d+[a-z]?)$")),
+    # The keyword in any case ("ayat (1)" is still a label); numbers as markers write them.
+    ("ayat", re.compile(r"^(?i:ayat)\s+\((\d+[a-z]?)\)$")),
+    ("huruf", re.compile(r"^(?i:huruf)\s+(([a-z])\2?)$")),
+    ("angka", re.compile(r"^(?i:angka)\s+(\d+[a-z]?)$")),
 ]
 
 

@@ -356,7 +356,7 @@ def test_pasal_outside_bab_when_document_uses_bab() -> None:
 
 def test_table_inside_pasal_is_refused() -> None:
     found = problems(doc("##### Pasal 1\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"), "en")
-    assert any("table is not allowed here" in p for p in found)
+    assert any("a table is not allowed here" in p for p in found)
 
 
 def test_every_problem_is_reported_at_once_in_line_order() -> None:
@@ -370,3 +370,38 @@ def test_every_problem_is_reported_at_once_in_line_order() -> None:
 
 def test_no_pasal_at_all() -> None:
     assert any("no Pasal" in p for p in problems(doc("## Menimbang\n\na. bahwa;"), "en"))
+
+
+def test_menimbang_heading_may_end_with_a_colon() -> None:
+    assert parse(doc("## Menimbang:\n\na. bahwa;\n\n##### Pasal 1\n\nTeks.")).paths()[:2] == [
+        "menimbang",
+        "menimbang/huruf-a",
+    ]
+
+
+def test_units_after_the_penjelasan_are_named_as_such() -> None:
+    text = doc("##### Pasal 1\n\n(1) Satu.\n\n::: penjelasan\nCukup jelas.\n:::\n\n(2) Terlambat.\n")
+    line = text.splitlines().index("(2) Terlambat.") + 1
+    assert problems(text, "en") == [
+        f"line {line}: '(2) Terlambat.' comes after the penjelasan container of Pasal 1; "
+        "the penjelasan must be the last part of a Pasal, after all its units"
+    ]
+
+
+def test_second_penjelasan_container_in_one_pasal() -> None:
+    text = doc("##### Pasal 1\n\nTeks.\n\n::: penjelasan\nA.\n:::\n\n::: penjelasan\nB.\n:::\n")
+    first = text.splitlines().index("::: penjelasan") + 1
+    found = problems(text)
+    assert found == [f"baris {first + 4}: Pasal 1 sudah memiliki kontainer penjelasan di baris {first}; gabungkan keduanya"]
+
+
+def test_longer_container_fences_and_lowercase_labels() -> None:
+    text = doc("##### Pasal 1\n\n(1) Satu.\n\n::::: penjelasan\nayat (1)\nCukup jelas.\n:::::\n")
+    nodes = parse(text).index()
+    assert nodes["penjelasan/pasal-1/ayat-1"].marker == "Ayat (1)"
+
+
+def test_unexpected_content_is_named_in_the_readers_language() -> None:
+    text = doc("##### Pasal 1\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert "tabel tidak diperbolehkan di sini" in problems(text)[0]
+    assert "a table is not allowed here" in problems(text, "en")[0]
