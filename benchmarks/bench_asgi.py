@@ -20,19 +20,23 @@ import secrets
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import markupsafe
+from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message
 from tortoise.context import TortoiseContext
 
 from benchmarks import bare_app
 from benchmarks.bench_serve import VERSION_PATH
-from benchmarks.common import ROOT, machine_line, table, warn_if_busy
+from benchmarks.common import ROOT, calibration_ms, machine_line, table, warn_if_busy
 from portal.app import create_app
 from portal.config import Settings
 from portal.db import migrate_database, tortoise_config
 from portal.document import parse
 from portal.versions import services
+from portal.web.pages import dumps
 
 
 async def call(app: ASGIApp, path: str, headers: dict[str, str]) -> tuple[int, int, dict[str, str]]:
@@ -100,14 +104,61 @@ async def profile(app: ASGIApp, path: str, count: int, limit: int) -> str:
     return f"== cProfile of {count} x GET {path} in process (shares, not ms)\n" + out.getvalue()
 
 
-async def run(count: int, profile_path: str | None, limit: int) -> list[list[str]]:
+def micro(work: Callable[[], object], count: int = 300) -> float:
+    """Median µs of ``work``."""
+    times = []
+    for _ in range(count):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e6
+
+
+async def breakdown(portal: Starlette) -> str:
+    """Pieces of the version page and its JSON twin, timed alone, from the portal's own cache."""
+    slug, versi = VERSION_PATH.split("/")[2:4]
+    cached = await portal.state.versions.get(slug, versi)
+    fragment = cached.fragments["id"]  # filled by the requests above (default language)
+    page = str(fragment)
+    data = cached.document.to_json()
+    rows = [
+        [
+            f"markupsafe.escape(cached document fragment, {len(fragment):,} chars)",
+            f"{micro(lambda: markupsafe.escape(fragment)):,.0f}",
+            "Jinja autoescape of {{ document_html }}: Markup(Markup) copies the string",
+        ],
+        [
+            "encode the fragment to UTF-8",
+            f"{micro(lambda: page.encode('utf-8')):,.0f}",
+            "pages.respond encodes the whole page on every request",
+        ],
+        [
+            "''.join around the fragment",
+            f"{micro(lambda: ''.join(['<main>', page, '</main>'])):,.0f}",
+            "the template's output joined",
+        ],
+        [
+            "document.to_json()",
+            f"{micro(cached.document.to_json, 100):,.0f}",
+            "rebuilt on every .json request",
+        ],
+        [
+            "json.dumps(document JSON, ensure_ascii=False)",
+            f"{micro(lambda: dumps(data), 100):,.0f}",
+            "serialised on every .json request",
+        ],
+    ]
+    return table(["piece", "median µs", "note"], rows)
+
+
+async def run(count: int, profile_path: str | None, limit: int) -> tuple[list[list[str]], str]:
     with tempfile.TemporaryDirectory(prefix="portal-asgi-bench-") as tmp:
         url = f"sqlite://{Path(tmp) / 'bench.sqlite3'}"
         await migrate_database(url)
         async with TortoiseContext() as ctx:
             await ctx.init(config=tortoise_config(url))
-            for path in sorted((ROOT / "drafts").rglob("v*.md")):
-                await services.import_document(parse(path.read_text(encoding="utf-8")))
+            for draft in sorted((ROOT / "drafts").rglob("v*.md")):
+                await services.import_document(parse(draft.read_text(encoding="utf-8")))
             settings = Settings(
                 data_dir=Path(tmp),
                 database_url=url,
@@ -153,9 +204,10 @@ async def run(count: int, profile_path: str | None, limit: int) -> list[list[str
                     "",
                 ]
             )
+            pieces = await breakdown(portal)
             if profile_path:
                 print(await profile(portal, profile_path, min(count, 300), limit))
-            return rows
+            return rows, pieces
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,9 +219,13 @@ def main(argv: list[str] | None = None) -> int:
     warn_if_busy()
     print("Raperda Portal: in-process ASGI cost per request (no server, one request at a time)")
     print(machine_line())
-    rows = asyncio.run(run(args.requests, args.profile, args.limit))
+    rows, pieces = asyncio.run(run(args.requests, args.profile, args.limit))
     print()
     print(table(["target", "status", "body bytes", "median µs", "p95 µs", "1 / median (req/s)"], rows))
+    print()
+    print("Pieces of the version page and its JSON twin, timed alone:")
+    print(pieces)
+    print(f"calibration loop at the end: {calibration_ms():.0f} ms")
     return 0
 
 

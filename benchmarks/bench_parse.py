@@ -28,7 +28,16 @@ from markdown_it import MarkdownIt
 from tortoise.context import TortoiseContext
 
 import portal.document.parser as parser_module
-from benchmarks.common import SAMPLE, Timing, machine_line, measure, ms, table, warn_if_busy
+from benchmarks.common import (
+    SAMPLE,
+    Timing,
+    calibration_ms,
+    machine_line,
+    measure_interleaved,
+    ms,
+    table,
+    warn_if_busy,
+)
 from benchmarks.generate import generate_draft
 from portal import cli
 from portal.db import migrate_database, tortoise_config
@@ -109,6 +118,23 @@ def time_command(argv: list[str], runs: int) -> tuple[float, ...]:
     return tuple(times)
 
 
+STARTUP = [
+    ("python -c pass (interpreter start)", "pass"),
+    ("python -c 'import portal.document' (the parser only)", "import portal.document"),
+    ("python -c 'import portal.cli' (what `portal check` imports)", "import portal.cli"),
+    ("python -c 'import tortoise' (the ORM alone)", "import tortoise"),
+]
+
+
+def startup(runs: int) -> str:
+    """Where a `portal check` command's fixed cost goes: interpreter start and imports."""
+    rows = []
+    for label, code in STARTUP:
+        timing = Timing(label, time_command([sys.executable, "-c", code], runs))
+        rows.append([label, ms(timing.median), ms(timing.best), str(runs)])
+    return table(["new interpreter", "median ms", "min ms", "runs"], rows)
+
+
 def check_in_process(path: Path) -> None:
     """What `portal check FILE` does, without starting Python: read, parse, report."""
     out = io.StringIO()
@@ -136,17 +162,21 @@ def bench(draft: Draft, runs: int, import_runs: int, command_runs: int) -> list[
     portal_rules = block_parser()
     commonmark = MarkdownIt("commonmark")
     text = draft.text
-    assert skip_inline(text) == parse(text), "the experiment must give the same tree"
-    timings = [
-        measure(
-            "baseline: markdown-it-py tokenising, portal's rules", lambda: portal_rules.parse(text), runs
-        ),
-        measure("markdown-it-py tokenising, CommonMark preset", lambda: commonmark.parse(text), runs),
-        measure("parse (portal.document.parse)", lambda: parse(text), runs),
-        measure("parse + write (canonical writer)", lambda: write(parse(text)), runs),
-        measure("parse and check (`portal check` in process)", lambda: check_in_process(draft.path), runs),
-        measure("experiment: parse without markdown-it's inline pass", lambda: skip_inline(text), runs),
-    ]
+    fast, normal = skip_inline(text), parse(text)
+    same_lines = [n.line for n in fast.walk()] == [n.line for n in normal.walk()]
+    if fast != normal or not same_lines:
+        raise RuntimeError("the experiment must give the same tree")
+    timings = measure_interleaved(
+        [
+            ("baseline: markdown-it-py tokenising, portal's rules", lambda: portal_rules.parse(text)),
+            ("markdown-it-py tokenising, CommonMark preset", lambda: commonmark.parse(text)),
+            ("parse (portal.document.parse)", lambda: parse(text)),
+            ("parse + write (canonical writer)", lambda: write(parse(text))),
+            ("parse and check (`portal check` in process)", lambda: check_in_process(draft.path)),
+            ("experiment: parse without markdown-it's inline pass", lambda: skip_inline(text)),
+        ],
+        runs,
+    )
     command = [sys.executable, "-m", "portal", "check", str(draft.path)]
     timings.append(
         Timing("`portal check FILE` command (new interpreter)", time_command(command, command_runs))
@@ -226,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
             print()
             print(report(draft, timings))
         print()
+        print(startup(args.command_runs))
+        print()
         print(f"Aim: a {args.pasal}-Pasal draft parsed and checked in under {AIM_SECONDS} s")
         print("\n".join(aim_lines(results[0])))
         imports = results[0][-1]
@@ -234,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
             f"  import: {ms(imports.median)} ms for {nodes:,} rows ({imports.median / nodes * 1e6:,.0f} µs per row)"
         )
 
+        print(f"calibration loop at the end: {calibration_ms():.0f} ms")
         if args.profile:
             text = drafts[0].text
             document = parse(text)

@@ -35,7 +35,7 @@ from typing import IO
 
 import httpx
 
-from benchmarks.common import ROOT, machine_line, table, warn_if_busy
+from benchmarks.common import ROOT, calibration_ms, machine_line, table, warn_if_busy
 
 HOST = "127.0.0.1"  # loopback only, never configurable
 SLUG, VERSI = "jamsos-ketenagakerjaan", "v2"
@@ -320,10 +320,13 @@ def main(argv: list[str] | None = None) -> int:
     print(machine_line())
     print(describe_stack() + f"; one worker each; access log {'on' if access_log else 'off'}")
     if client == "wrk":
-        version = subprocess.run(  # noqa: S603 - our own argv
+        wrk_version = subprocess.run(  # noqa: S603 - our own argv
             [wrk_path(), "-v"], capture_output=True, text=True, check=False
         ).stdout
-        print(f"load: {version.splitlines()[0] if version else 'wrk'}, {args.wrk_threads} thread(s)", end="")
+        print(
+            f"load: {wrk_version.splitlines()[0] if wrk_version else 'wrk'}, {args.wrk_threads} thread(s)",
+            end="",
+        )
     else:
         print(
             f"load: httpx {httpx.__version__} AsyncClient in this process (competes with the server for CPU)",
@@ -449,6 +452,7 @@ def main(argv: list[str] | None = None) -> int:
             f"  measured {version.rps:,.0f} req/s ({'met' if rps_ok else 'NOT met'}), "
             f"p95 {version.p95_ms:.1f} ms ({'met' if p95_ok else 'NOT met'})"
         )
+        print(f"calibration loop at the end: {calibration_ms():.0f} ms")
         if any(r.errors for r in results):
             print("  note: some requests failed or had an unexpected status (see the errors column)")
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import platform
 import statistics
@@ -31,16 +32,24 @@ class Timing:
         return min(self.runs)
 
 
-def measure(name: str, work: Callable[[], object], runs: int, warmup: int = 1) -> Timing:
-    """Run ``work`` ``warmup`` times untimed, then ``runs`` times timed."""
-    for _ in range(warmup):
-        work()
-    times = []
+def measure_interleaved(work: list[tuple[str, Callable[[], object]]], runs: int) -> list[Timing]:
+    """Time several operations ``runs`` times each, after one untimed warm-up run.
+
+    The operations take turns within each round, so a slow spell of a shared machine
+    falls on all of them alike and their ratios hold. The garbage collector stays on
+    (a real run pays for it), but a full collection before each run keeps one run's
+    garbage from being charged to the next.
+    """
+    for _, step in work:
+        step()  # warm-up
+    times: list[list[float]] = [[] for _ in work]
     for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return Timing(name, tuple(times))
+        for index, (_, step) in enumerate(work):
+            gc.collect()
+            start = time.perf_counter()
+            step()
+            times[index].append(time.perf_counter() - start)
+    return [Timing(name, tuple(runs_of)) for (name, _), runs_of in zip(work, times, strict=True)]
 
 
 def load_average() -> float | None:
@@ -50,12 +59,27 @@ def load_average() -> float | None:
         return None
 
 
+def calibration_ms() -> float:
+    """A fixed pure-Python loop (best of 5), to compare the speed of runs and machines:
+    on a shared virtual machine the same code can run markedly slower from one minute
+    to the next, and this figure moves with it."""
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        total = 0
+        for number in range(1_000_000):
+            total += number
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
 def machine_line() -> str:
     load = load_average()
     shown = f"{load:.2f}" if load is not None else "n/a"
     return (
         f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPU, "
-        f"load average (1 min) {shown}, {time.strftime('%Y-%m-%d %H:%M %Z')}"
+        f"load average (1 min) {shown}, {time.strftime('%Y-%m-%d %H:%M %Z')}; "
+        f"calibration loop {calibration_ms():.0f} ms (lower is faster)"
     )
 
 
@@ -64,8 +88,8 @@ def warn_if_busy(limit: float = 0.5) -> None:
     load = load_average()
     if load is not None and load > limit:
         sys.stderr.write(
-            f"warning: load average is {load:.2f}; other processes compete for the CPU, "
-            "so these figures are pessimistic (run again on a quiet machine)\n"
+            f"warning: load average is {load:.2f}: the machine was busy in the last minute "
+            "(another process, or a benchmark just before); figures may be pessimistic\n"
         )
 
 

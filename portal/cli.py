@@ -10,12 +10,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TextIO, TypeVar
 
-from tortoise.context import TortoiseContext
-
 from portal.config import Settings, load_settings
-from portal.db import migrate_database, tortoise_config
 from portal.document import DraftError, parse
-from portal.versions import services
+
+# The ORM and the web stack are imported only by the commands that use them, so
+# that `portal check` and `portal parse` start quickly.
 
 T = TypeVar("T")
 
@@ -41,6 +40,10 @@ def say(key: str, lang: str, **params: object) -> str:
 
 def run_with_orm(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
     """Migrate, then run ``work`` with the ORM initialised, then close it."""
+
+    from tortoise.context import TortoiseContext
+
+    from portal.db import migrate_database, tortoise_config
 
     async def main() -> T:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -107,6 +110,8 @@ def cmd_parse(args: argparse.Namespace, out: TextIO) -> int:
 
 async def import_files(files: Sequence[Path], lang: str, out: TextIO) -> bool:
     """Import each file in its own transaction; report each; True when all went in."""
+    from portal.versions import services
+
     ok = True
     documents = []
     for path in files:
@@ -135,6 +140,8 @@ async def import_files(files: Sequence[Path], lang: str, out: TextIO) -> bool:
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    from portal.versions import services
+
     settings = load_settings()
     files = services.draft_files([Path(p) for p in args.paths])
     if not files:
@@ -145,6 +152,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 def seed_if_empty(settings: Settings, lang: str, out: TextIO) -> None:
     """Migrate and, on an empty database, import the sample drafts."""
+    from portal.versions import services
 
     async def seed() -> None:
         if await services.is_empty() and settings.drafts_dir.is_dir():

@@ -19,7 +19,7 @@ from portal.document.citations import ancestors, citation
 from portal.versions import services
 from portal.versions.models import Regulation, Version
 from portal.web.i18n import WIB, Translator
-from portal.web.pages import Page, request_lang, respond, split_json, unchanged
+from portal.web.pages import BodyStore, Page, request_lang, respond, split_json
 from portal.web.templating import version_url
 
 # The capital where a regional head signs, for the Penutup; "…" elsewhere.
@@ -102,6 +102,10 @@ class CachedVersion:
     order: list[Node]
     others: list[Version]
     fragments: dict[str, Markup] = field(default_factory=dict)
+    # Rendered pages of this version: the whole version (HTML per language, and JSON)
+    # and its provision pages, kept by ETag.
+    bodies: BodyStore = field(default_factory=lambda: BodyStore(8))
+    provision_bodies: BodyStore = field(default_factory=lambda: BodyStore(512))
 
 
 class VersionCache:
@@ -191,7 +195,6 @@ async def version_page(request: Request) -> Response:
         raise not_found()
     version, document = cached.version, cached.document
     on = today()
-    etag = f'"{version.checksum[:32]}-{on.isoformat()}"'
 
     def data() -> dict[str, Any]:
         return {
@@ -200,21 +203,22 @@ async def version_page(request: Request) -> Response:
             **document.to_json(),
         }
 
-    fresh = unchanged(request, etag, as_json)
-    if fresh is not None:
-        return fresh
-    lang = request_lang(request)
-    extra = {
-        "version": version,
-        "document": document,
-        "document_html": _fragment(request, cached, lang),
-        "other_versions": cached.others,
-        "regulation_url": regulation_url(slug),
-        "today": on,
-    }
-    return respond(
-        request, Page("versions/version.html", data() if as_json else {}, extra, etag=etag), as_json
+    extra = (
+        {}
+        if as_json
+        else {
+            "version": version,
+            "document": document,
+            "document_html": _fragment(request, cached, request_lang(request)),
+            "other_versions": cached.others,
+            "regulation_url": regulation_url(slug),
+            "today": on,
+        }
     )
+    # The status of the consultation window changes with the day, so the day is in the tag.
+    etag = f'"{version.checksum[:32]}-{on.isoformat()}"'
+    page = Page("versions/version.html", data, extra, etag=etag, store=cached.bodies)
+    return respond(request, page, as_json)
 
 
 def _context_node(chain: list[Node]) -> Node:
@@ -234,44 +238,53 @@ async def provision_page(request: Request) -> Response:
         raise not_found()
     version, document = cached.version, cached.document
     node = cached.index[path]
-    if path.startswith("penjelasan/"):
-        chain = ancestors(document, path.removeprefix("penjelasan/").split("/")[0])
-        chain = chain + [n for n in ancestors(document, path) if n.kind == "penjelasan"]
-    else:
-        chain = ancestors(document, path)
-    context = _context_node(chain)
-    units = [n for n in cached.order if n.kind not in ("penjelasan",)]
-    position = next((i for i, n in enumerate(units) if n.path == path), None)
-    previous = units[position - 1] if position else None
-    following = units[position + 1] if position is not None and position + 1 < len(units) else None
     on = today()
     base = version_url(slug, versi)
+    chain = _chain(document, path)
     cite = citation(chain)
-    data = {
-        "regulation": {"slug": slug, "title": document.meta.title, "url": regulation_url(slug)},
-        "version": version_json(slug, version, on),
-        "citation": cite,
-        "url": f"{base}/{path}",
-        "breadcrumb": [
-            {"kind": n.kind, "path": n.path, "label": n.label} for n in chain[:-1] if n.kind != "penjelasan"
-        ],
-        "node": node.to_json(),
-    }
-    extra = {
-        "version": version,
-        "document": document,
-        "node": node,
-        "context_node": context,
-        "crumbs": [n for n in chain[:-1] if n.kind not in ("penjelasan",)],
-        "citation": cite,
-        "previous": previous,
-        "next": following,
-        "regulation_url": regulation_url(slug),
-        "ctx": {"base": base, "target": path},
-        "ibukota": IBUKOTA.get(document.meta.daerah, "…"),
-    }
+
+    def data() -> dict[str, Any]:
+        return {
+            "regulation": {"slug": slug, "title": document.meta.title, "url": regulation_url(slug)},
+            "version": version_json(slug, version, on),
+            "citation": cite,
+            "url": f"{base}/{path}",
+            "breadcrumb": [
+                {"kind": n.kind, "path": n.path, "label": n.label}
+                for n in chain[:-1]
+                if n.kind != "penjelasan"
+            ],
+            "node": node.to_json(),
+        }
+
+    def extra() -> dict[str, Any]:
+        units = [n for n in cached.order if n.kind != "penjelasan"]
+        position = next((i for i, n in enumerate(units) if n.path == path), None)
+        return {
+            "version": version,
+            "document": document,
+            "node": node,
+            "context_node": _context_node(chain),
+            "crumbs": [n for n in chain[:-1] if n.kind != "penjelasan"],
+            "citation": cite,
+            "previous": units[position - 1] if position else None,
+            "next": units[position + 1] if position is not None and position + 1 < len(units) else None,
+            "regulation_url": regulation_url(slug),
+            "ctx": {"base": base, "target": path},
+            "ibukota": IBUKOTA.get(document.meta.daerah, "…"),
+        }
+
     etag = f'"{version.checksum[:32]}-{on.isoformat()}-{path}"'
-    return respond(request, Page("versions/provision.html", data, extra, etag=etag), as_json)
+    page = Page("versions/provision.html", data, extra, etag=etag, store=cached.provision_bodies)
+    return respond(request, page, as_json)
+
+
+def _chain(document: Document, path: str) -> list[Node]:
+    """The nodes from the top down to ``path``; a Penjelasan hangs under its Pasal."""
+    if not path.startswith("penjelasan/"):
+        return ancestors(document, path)
+    pasal = path.removeprefix("penjelasan/").split("/")[0]
+    return ancestors(document, pasal) + [n for n in ancestors(document, path) if n.kind == "penjelasan"]
 
 
 routes = [

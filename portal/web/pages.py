@@ -8,6 +8,8 @@ Published versions never change, so their pages carry strong ETags and 304s.
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,34 +44,48 @@ def dumps(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+class BodyStore:
+    """Rendered bodies of immutable pages by ETag; the least recently used go first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._bodies: OrderedDict[str, bytes] = OrderedDict()
+
+    def get(self, tag: str) -> bytes | None:
+        body = self._bodies.get(tag)
+        if body is not None:
+            self._bodies.move_to_end(tag)
+        return body
+
+    def put(self, tag: str, body: bytes) -> None:
+        self._bodies[tag] = body
+        if len(self._bodies) > self.size:
+            self._bodies.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._bodies)
+
+
 @dataclass
 class Page:
+    """What a handler returns: the JSON payload, what the template needs beyond it,
+    and (for immutable content) an ETag and a place to keep rendered bodies."""
+
     template: str
-    data: dict[str, Any]
-    extra: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] | Callable[[], dict[str, Any]]
+    extra: dict[str, Any] | Callable[[], dict[str, Any]] = field(default_factory=dict)
     status: int = 200
     etag: str | None = None
+    store: BodyStore | None = None
+
+
+HTML = "text/html; charset=utf-8"
+JSON = "application/json"
 
 
 def not_modified(request: Request, etag: str) -> bool:
     header = request.headers.get("if-none-match", "")
     return any(tag.strip() in (etag, f"W/{etag}", "*") for tag in header.split(","))
-
-
-def cached_response(
-    request: Request,
-    body: bytes,
-    media_type: str,
-    etag: str | None,
-    extra_headers: dict[str, str] | None = None,
-) -> Response:
-    headers = dict(extra_headers or {})
-    if etag:
-        headers["etag"] = etag
-        headers["cache-control"] = "public, max-age=0, must-revalidate"
-        if not_modified(request, etag):
-            return Response(status_code=304, headers=headers)
-    return Response(body, media_type=media_type, headers=headers)
 
 
 def vary_lang(headers: dict[str, str]) -> dict[str, str]:
@@ -82,33 +98,43 @@ def _etags(request: Request, etag: str, as_json: bool) -> str:
     return etag if as_json else f'"{etag.strip(chr(34))}-{request_lang(request)}"'
 
 
-def unchanged(request: Request, etag: str, as_json: bool) -> Response | None:
-    """A 304 when the client already holds this representation, before any work is done."""
-    tag = _etags(request, etag, as_json)
-    if not not_modified(request, tag):
-        return None
-    headers = {"etag": tag, "cache-control": "public, max-age=0, must-revalidate"}
-    return Response(status_code=304, headers=headers if as_json else vary_lang(headers))
+def _headers(request: Request, tag: str | None, as_json: bool) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    if not as_json:
+        json_url = request.url.path + JSON_SUFFIX
+        headers = vary_lang({"link": f'<{json_url}>; rel="alternate"; type="application/json"'})
+    if tag:
+        headers["etag"] = tag
+        headers["cache-control"] = "public, max-age=0, must-revalidate"
+    return headers
+
+
+def _render(request: Request, page: Page, as_json: bool) -> bytes:
+    data = page.data() if callable(page.data) else page.data
+    if as_json:
+        return dumps(data)
+    path = request.url.path
+    extra = page.extra() if callable(page.extra) else page.extra
+    html: str = request.app.state.renderer.render(
+        page.template,
+        Translator(request_lang(request)),
+        current_path=path,
+        json_url=path + JSON_SUFFIX,
+        data=data,
+        **extra,
+    )
+    return html.encode("utf-8")
 
 
 def respond(request: Request, page: Page, as_json: bool) -> Response:
-    lang = request_lang(request)
-    if as_json:
-        return cached_response(request, dumps(page.data), "application/json", page.etag)
-    path = request.url.path
-    json_url = path + JSON_SUFFIX
-    headers = vary_lang({"link": f'<{json_url}>; rel="alternate"; type="application/json"'})
-    etag = _etags(request, page.etag, as_json) if page.etag else None
-    if etag and not_modified(request, etag):
-        return cached_response(request, b"", "text/html; charset=utf-8", etag, headers)
-    html = request.app.state.renderer.render(
-        page.template,
-        Translator(lang),
-        current_path=path,
-        json_url=json_url,
-        data=page.data,
-        **page.extra,
-    )
-    response = cached_response(request, html.encode("utf-8"), "text/html; charset=utf-8", etag, headers)
-    response.status_code = page.status
-    return response
+    """Render the page as HTML or JSON; with an ETag, answer 304s and reuse kept bodies."""
+    tag = _etags(request, page.etag, as_json) if page.etag else None
+    headers = _headers(request, tag, as_json)
+    if tag and not_modified(request, tag):
+        return Response(status_code=304, headers=headers)
+    body = page.store.get(tag) if page.store is not None and tag else None
+    if body is None:
+        body = _render(request, page, as_json)
+        if page.store is not None and tag:
+            page.store.put(tag, body)
+    return Response(body, status_code=page.status, media_type=JSON if as_json else HTML, headers=headers)

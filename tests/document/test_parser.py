@@ -392,7 +392,9 @@ def test_second_penjelasan_container_in_one_pasal() -> None:
     text = doc("##### Pasal 1\n\nTeks.\n\n::: penjelasan\nA.\n:::\n\n::: penjelasan\nB.\n:::\n")
     first = text.splitlines().index("::: penjelasan") + 1
     found = problems(text)
-    assert found == [f"baris {first + 4}: Pasal 1 sudah memiliki kontainer penjelasan di baris {first}; gabungkan keduanya"]
+    assert found == [
+        f"baris {first + 4}: Pasal 1 sudah memiliki kontainer penjelasan di baris {first}; gabungkan keduanya"
+    ]
 
 
 def test_longer_container_fences_and_lowercase_labels() -> None:
