@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import TextIO, TypeVar
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
-from portal.config import Settings, load_settings
+if TYPE_CHECKING:
+    from portal.config import Settings
+
 from portal.document import DraftError, parse
 
 # The ORM and the web stack are imported only by the commands that use them, so
@@ -40,6 +41,8 @@ def say(key: str, lang: str, **params: object) -> str:
 
 def run_with_orm(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
     """Migrate, then run ``work`` with the ORM initialised, then close it."""
+
+    import asyncio
 
     from tortoise.context import TortoiseContext
 
@@ -140,6 +143,7 @@ async def import_files(files: Sequence[Path], lang: str, out: TextIO) -> bool:
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    from portal.config import load_settings
     from portal.versions import services
 
     settings = load_settings()
@@ -168,6 +172,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     import uvicorn
 
     from portal.app import create_app
+    from portal.config import load_settings
 
     settings = load_settings()
     seed_if_empty(settings, args.lang, out)

@@ -215,7 +215,8 @@ class _Builder:
         line = token.map[0] + 1 if token.map else 1
         self.problem(line, "content_unexpected", what=what, what_en=what_en)
 
-    def penjelasan(self, tokens: list[Token], start: int, close: Token | None) -> None:
+    def penjelasan(self, tokens: list[Token], start: int, end: int, close: Token | None) -> None:
+        """The container opened at ``tokens[start]``; its tokens run up to index ``end``."""
         open_token = tokens[start]
         line = (open_token.map[0] + 1) if open_token.map else 1
         if close is None or not close.markup:
@@ -239,7 +240,8 @@ class _Builder:
         labels = UnitStack(node)
         fresh = True  # the next text line starts a new paragraph
         depth = 0
-        for token in tokens[start + 1 :]:
+        for position in range(start + 1, end):
+            token = tokens[position]
             if token is close:
                 break
             if token.nesting == 1:
@@ -326,7 +328,7 @@ def parse(text: str) -> Document:
         elif token.type.startswith("container_") and token.nesting == 1:
             after, close = _matching_close(tokens, index)
             if token.type == "container_penjelasan_open":
-                builder.penjelasan(tokens, index, close)
+                builder.penjelasan(tokens, index, after, close)
             elif builder.free is None:
                 line = token.map[0] + 1 if token.map else 1
                 builder.problem(line, "container_unknown", name=_excerpt(token.info.strip(), 30))
