@@ -6,7 +6,9 @@ Imports drafts/ into a temporary SQLite database, then calls the app in-process 
 hand-built ASGI scope (no uvicorn, no socket, no HTTP parsing, no load generator) one
 request at a time, for the targets of bench_serve and the bare Starlette app. The
 difference between these figures and bench_serve's server CPU per request is what
-uvicorn and h11 spend on the connection.
+uvicorn and h11 spend on the connection. Immutable pages are served from bodies the
+portal keeps by ETag, so it also times the render that a request pays when its body
+is not kept yet (the first request for a version, language, day or provision).
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import markupsafe
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message
 from tortoise.context import TortoiseContext
@@ -36,7 +37,7 @@ from portal.config import Settings
 from portal.db import migrate_database, tortoise_config
 from portal.document import parse
 from portal.versions import services
-from portal.web.pages import dumps
+from portal.web.pages import BodyStore
 
 
 async def call(app: ASGIApp, path: str, headers: dict[str, str]) -> tuple[int, int, dict[str, str]]:
@@ -104,54 +105,56 @@ async def profile(app: ASGIApp, path: str, count: int, limit: int) -> str:
     return f"== cProfile of {count} x GET {path} in process (shares, not ms)\n" + out.getvalue()
 
 
-def micro(work: Callable[[], object], count: int = 300) -> float:
-    """Median µs of ``work``."""
+async def timed(app: ASGIApp, path: str, before: Callable[[], object], count: int) -> tuple[int, float]:
+    """Status and median µs of ``count`` requests, each after ``before()`` (not timed)."""
+    status = 0
     times = []
     for _ in range(count):
+        before()
         start = time.perf_counter()
-        work()
+        status, _, _ = await call(app, path, {})
         times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1e6
+    return status, statistics.median(times) * 1e6
 
 
-async def breakdown(portal: Starlette) -> str:
-    """Pieces of the version page and its JSON twin, timed alone, from the portal's own cache."""
+async def misses(portal: Starlette, count: int) -> list[list[str]]:
+    """What a request costs when its body is not kept yet: the render that happens once
+    per version, language, day (and provision). The portal's own kept bodies (and, for
+    one row, the document fragment) are dropped before each timed request."""
     slug, versi = VERSION_PATH.split("/")[2:4]
     cached = await portal.state.versions.get(slug, versi)
-    fragment = cached.fragments["id"]  # filled by the requests above (default language)
-    page = str(fragment)
-    data = cached.document.to_json()
-    rows = [
-        [
-            f"markupsafe.escape(cached document fragment, {len(fragment):,} chars)",
-            f"{micro(lambda: markupsafe.escape(fragment)):,.0f}",
-            "Jinja autoescape of {{ document_html }}: Markup(Markup) copies the string",
-        ],
-        [
-            "encode the fragment to UTF-8",
-            f"{micro(lambda: page.encode('utf-8')):,.0f}",
-            "pages.respond encodes the whole page on every request",
-        ],
-        [
-            "''.join around the fragment",
-            f"{micro(lambda: ''.join(['<main>', page, '</main>'])):,.0f}",
-            "the template's output joined",
-        ],
-        [
-            "document.to_json()",
-            f"{micro(cached.document.to_json, 100):,.0f}",
-            "rebuilt on every .json request",
-        ],
-        [
-            "json.dumps(document JSON, ensure_ascii=False)",
-            f"{micro(lambda: dumps(data), 100):,.0f}",
-            "serialised on every .json request",
-        ],
+
+    def drop_bodies() -> None:
+        cached.bodies = BodyStore(cached.bodies.size)
+
+    def drop_bodies_and_fragment() -> None:
+        drop_bodies()
+        cached.fragments.clear()
+
+    def drop_provisions() -> None:
+        cached.provision_bodies = BodyStore(cached.provision_bodies.size)
+
+    provision = VERSION_PATH + "/pasal-5/ayat-2"
+    cases: list[tuple[str, str, Callable[[], object], int]] = [
+        ("version page, body not kept (document fragment kept)", VERSION_PATH, drop_bodies, count),
+        (
+            "version page, nothing kept (document fragment rendered too)",
+            VERSION_PATH,
+            drop_bodies_and_fragment,
+            20,
+        ),
+        ("version JSON, body not kept", VERSION_PATH + ".json", drop_bodies, count),
+        ("provision page pasal-5/ayat-2, body not kept", provision, drop_provisions, count),
     ]
-    return table(["piece", "median µs", "note"], rows)
+    rows = []
+    for name, path, before, runs in cases:
+        await timed(portal, path, before, 3)  # warm-up
+        status, median = await timed(portal, path, before, runs)
+        rows.append([name, str(status), f"{median:,.0f}", str(runs)])
+    return rows
 
 
-async def run(count: int, profile_path: str | None, limit: int) -> tuple[list[list[str]], str]:
+async def run(count: int, profile_path: str | None, limit: int) -> tuple[list[list[str]], list[list[str]]]:
     with tempfile.TemporaryDirectory(prefix="portal-asgi-bench-") as tmp:
         url = f"sqlite://{Path(tmp) / 'bench.sqlite3'}"
         await migrate_database(url)
@@ -204,10 +207,10 @@ async def run(count: int, profile_path: str | None, limit: int) -> tuple[list[li
                     "",
                 ]
             )
-            pieces = await breakdown(portal)
+            cold = await misses(portal, min(count, 200))
             if profile_path:
                 print(await profile(portal, profile_path, min(count, 300), limit))
-            return rows, pieces
+            return rows, cold
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -219,12 +222,12 @@ def main(argv: list[str] | None = None) -> int:
     warn_if_busy()
     print("Raperda Portal: in-process ASGI cost per request (no server, one request at a time)")
     print(machine_line())
-    rows, pieces = asyncio.run(run(args.requests, args.profile, args.limit))
+    rows, cold = asyncio.run(run(args.requests, args.profile, args.limit))
     print()
     print(table(["target", "status", "body bytes", "median µs", "p95 µs", "1 / median (req/s)"], rows))
     print()
-    print("Pieces of the version page and its JSON twin, timed alone:")
-    print(pieces)
+    print("Renders when the body is not kept (once per version, language and day; the rest are kept):")
+    print(table(["request", "status", "median µs", "runs"], cold))
     print(f"calibration loop at the end: {calibration_ms():.0f} ms")
     return 0
 

@@ -1,0 +1,444 @@
+"""Alignment of two versions: which provision of the old is which of the new.
+
+Pure and deterministic. Top-down: the structure (BAB, Bagian, Paragraf), then
+the Pasal by their whole text, then the units inside each aligned Pasal (or
+group of Pasal, for a split or a merge), then Menimbang and Mengingat items,
+Penjelasan (following their Pasal and units) and the free sections. Every node
+of both versions appears in the result: mapped, split, merged, deleted or
+inserted. Two old provisions never map to one new one except as a merge.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from rapidfuzz import fuzz
+
+from portal.document import Document, Node
+from portal.versions.pairing import Pair, longest_increasing, pair_texts, similarity
+
+Kind = Literal["same", "renumbered", "edited", "moved", "split", "merged", "deleted", "inserted"]
+KINDS: tuple[Kind, ...] = ("same", "renumbered", "edited", "moved", "split", "merged", "deleted", "inserted")
+UNIT_KINDS = ("ayat", "huruf", "angka")
+STRUCTURE = ("bab", "bagian", "paragraf")
+LONE_UNIT = 0.35  # a unit rewritten in place, alone between two unchanged ones
+SPLIT_GAIN = 0.08  # how much better "old ≈ new1 + new2" must score than "old ≈ new1"
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """One line of the alignment: ``old`` → ``new`` (either may be None)."""
+
+    old: str | None
+    new: str | None
+    kind: Kind
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"old": self.old, "new": self.new, "kind": self.kind, "score": round(self.score, 3)}
+
+
+@dataclass
+class Alignment:
+    mappings: list[Mapping] = field(default_factory=list)
+
+    def forward(self) -> dict[str, list[Mapping]]:
+        """Old path → its mappings."""
+        out: dict[str, list[Mapping]] = defaultdict(list)
+        for m in self.mappings:
+            if m.old is not None:
+                out[m.old].append(m)
+        return out
+
+    def backward(self) -> dict[str, list[Mapping]]:
+        """New path → its mappings."""
+        out: dict[str, list[Mapping]] = defaultdict(list)
+        for m in self.mappings:
+            if m.new is not None:
+                out[m.new].append(m)
+        return out
+
+    def new_path(self, old: str) -> str | None:
+        """Where an old provision went (the best part of a split)."""
+        targets = [m for m in self.forward().get(old, []) if m.new is not None]
+        return max(targets, key=lambda m: m.score).new if targets else None
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = dict.fromkeys(KINDS, 0)
+        for m in self.mappings:
+            out[m.kind] += 1
+        return out
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [m.to_json() for m in self.mappings]
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def subtree_text(node: Node) -> str:
+    """A node's own text with that of its units (not its Penjelasan)."""
+    parts = [node.heading or "", node.text]
+    parts += [subtree_text(c) for c in node.children if c.kind in UNIT_KINDS]
+    return _norm(" ".join(p for p in parts if p))
+
+
+def _full_text(node: Node) -> str:
+    """Everything under a node, Penjelasan included: equal means nothing changed."""
+    parts = [node.heading or "", node.text, *(_full_text(c) for c in node.children)]
+    return _norm(" ".join(p for p in parts if p))
+
+
+def _units(node: Node) -> Iterator[Node]:
+    for child in node.children:
+        if child.kind in UNIT_KINDS:
+            yield child
+            yield from _units(child)
+
+
+def _walk_kind(nodes: Iterable[Node], kinds: tuple[str, ...]) -> list[Node]:
+    out: list[Node] = []
+
+    def visit(node: Node) -> None:
+        if node.kind in kinds:
+            out.append(node)
+        for child in node.children:
+            visit(child)
+
+    for node in nodes:
+        visit(node)
+    return out
+
+
+class _Aligner:
+    def __init__(self, old: Document, new: Document) -> None:
+        self.old, self.new = old, new
+        self.old_index = old.index()
+        self.new_index = new.index()
+        self.old_parent = _parents(old)
+        self.new_parent = _parents(new)
+        self.result: dict[tuple[str | None, str | None], Mapping] = {}
+
+    def add(self, old: Node | None, new: Node | None, kind: Kind, score: float) -> None:
+        key = (old.path if old else None, new.path if new else None)
+        self.result[key] = Mapping(key[0], key[1], kind, score)
+
+    # -- kinds ------------------------------------------------------------------
+    def plain_kind(self, old: Node, new: Node, *, own_only: bool) -> Kind:
+        if own_only:
+            equal = _norm(old.text) == _norm(new.text) and (old.heading or "") == (new.heading or "")
+        else:
+            equal = _full_text(old) == _full_text(new)
+        if equal:
+            return "same" if old.path == new.path else "renumbered"
+        return "edited"
+
+    # -- levels -----------------------------------------------------------------
+    def structure(self) -> dict[str, str]:
+        """Align BAB, Bagian and Paragraf by title; returns old path → new path."""
+        mapped: dict[str, str] = {}
+        for kind in STRUCTURE:
+            old_nodes = _walk_kind(self.old.children, (kind,))
+            new_nodes = _walk_kind(self.new.children, (kind,))
+            pairs = pair_texts(
+                [f"{n.heading or ''} {_pasal_text(n)[:400]}" for n in old_nodes],
+                [f"{n.heading or ''} {_pasal_text(n)[:400]}" for n in new_nodes],
+                threshold=0.3,
+            )
+            self._emit(old_nodes, new_nodes, pairs, own_only=True)
+            for p in pairs:
+                mapped[old_nodes[p.old].path] = new_nodes[p.new].path
+        return mapped
+
+    def pasal(self, containers: dict[str, str]) -> list[tuple[list[Node], list[Node]]]:
+        """Align the Pasal; returns the groups whose units are aligned next."""
+        old_nodes = self.old.pasal()
+        new_nodes = self.new.pasal()
+        old_texts = [subtree_text(n) for n in old_nodes]
+        new_texts = [subtree_text(n) for n in new_nodes]
+        pairs = pair_texts(old_texts, new_texts)
+        in_order = {id(pairs[k]) for k in longest_increasing(pairs)}
+        groups: list[tuple[list[Node], list[Node]]] = []
+        splits, merges = _splits_and_merges(old_texts, new_texts, pairs)
+        paired_old = {p.old for p in pairs}
+        paired_new = {p.new for p in pairs}
+        for p in pairs:
+            o, n = old_nodes[p.old], new_nodes[p.new]
+            if p.old in splits or p.new in merges:
+                continue
+            kind = self.plain_kind(o, n, own_only=False)
+            old_home = self.old_parent.get(o.path)
+            new_home = self.new_parent.get(n.path)
+            if (old_home is not None and containers.get(old_home) != new_home) or id(p) not in in_order:
+                kind = "moved"
+            self.add(o, n, kind, p.score)
+            groups.append(([o], [n]))
+        for i, parts in splits.items():
+            for j in parts:
+                self.add(old_nodes[i], new_nodes[j], "split", similarity(old_texts[i], new_texts[j]))
+            groups.append(([old_nodes[i]], [new_nodes[j] for j in parts]))
+        for j, parts in merges.items():
+            for i in parts:
+                self.add(old_nodes[i], new_nodes[j], "merged", similarity(old_texts[i], new_texts[j]))
+            groups.append(([old_nodes[i] for i in parts], [new_nodes[j]]))
+        taken_old = paired_old | set(splits) | {i for parts in merges.values() for i in parts}
+        taken_new = paired_new | set(merges) | {j for parts in splits.values() for j in parts}
+        for i, node in enumerate(old_nodes):
+            if i not in taken_old:
+                self.add(node, None, "deleted", 0.0)
+                groups.append(([node], []))
+        for j, node in enumerate(new_nodes):
+            if j not in taken_new:
+                self.add(None, node, "inserted", 0.0)
+                groups.append(([], [node]))
+        return groups
+
+    def units(self, old_roots: list[Node], new_roots: list[Node]) -> dict[str, str]:
+        """Align the units under a group of old and new containers."""
+        old_nodes = [u for root in old_roots for u in _units(root)]
+        new_nodes = [u for root in new_roots for u in _units(root)]
+        if not old_nodes and not new_nodes:
+            return {}
+        old_texts = [subtree_text(n) for n in old_nodes]
+        new_texts = [subtree_text(n) for n in new_nodes]
+        pairs = pair_texts(old_texts, new_texts, lone_threshold=LONE_UNIT)
+        splits, merges = _splits_and_merges(old_texts, new_texts, pairs)
+        return self._emit(old_nodes, new_nodes, pairs, own_only=True, splits=splits, merges=merges)
+
+    def _emit(
+        self,
+        old_nodes: list[Node],
+        new_nodes: list[Node],
+        pairs: list[Pair],
+        *,
+        own_only: bool,
+        splits: dict[int, list[int]] | None = None,
+        merges: dict[int, list[int]] | None = None,
+    ) -> dict[str, str]:
+        splits, merges = splits or {}, merges or {}
+        mapped: dict[str, str] = {}
+        taken_old: set[int] = set(splits) | {i for parts in merges.values() for i in parts}
+        taken_new: set[int] = set(merges) | {j for parts in splits.values() for j in parts}
+        for p in pairs:
+            if p.old in taken_old or p.new in taken_new:
+                continue
+            o, n = old_nodes[p.old], new_nodes[p.new]
+            self.add(o, n, self.plain_kind(o, n, own_only=own_only), p.score)
+            mapped[o.path] = n.path
+            taken_old.add(p.old)
+            taken_new.add(p.new)
+        for i, parts in splits.items():
+            best = max(
+                parts, key=lambda j: similarity(subtree_text(old_nodes[i]), subtree_text(new_nodes[j]))
+            )
+            for j in parts:
+                score = similarity(subtree_text(old_nodes[i]), subtree_text(new_nodes[j]))
+                self.add(old_nodes[i], new_nodes[j], "split", score)
+            mapped[old_nodes[i].path] = new_nodes[best].path
+        for j, parts in merges.items():
+            for i in parts:
+                score = similarity(subtree_text(old_nodes[i]), subtree_text(new_nodes[j]))
+                self.add(old_nodes[i], new_nodes[j], "merged", score)
+                mapped[old_nodes[i].path] = new_nodes[j].path
+        for i, node in enumerate(old_nodes):
+            if i not in taken_old:
+                self.add(node, None, "deleted", 0.0)
+        for j, node in enumerate(new_nodes):
+            if j not in taken_new:
+                self.add(None, node, "inserted", 0.0)
+        return mapped
+
+    def konsiderans(self) -> None:
+        for kind in ("menimbang", "mengingat"):
+            old = [n for n in self.old.children if n.kind == kind]
+            new = [n for n in self.new.children if n.kind == kind]
+            if old and new:
+                self.add(old[0], new[0], self.plain_kind(old[0], new[0], own_only=False), 1.0)
+                self.units(old, new)
+            elif old:
+                self._gone(old[0])
+            elif new:
+                self._came(new[0])
+
+    def penjelasan(self, unit_map: dict[str, str]) -> None:
+        """A Penjelasan follows its Pasal; its labels follow the units they explain."""
+        old_pj = {n.path: n for n in _walk_kind(self.old.children, ("penjelasan",)) if n.marker is None}
+        new_pj = {n.path: n for n in _walk_kind(self.new.children, ("penjelasan",)) if n.marker is None}
+        seen_new: set[str] = set()
+        for old_path, node in old_pj.items():
+            target = unit_map.get(old_path.removeprefix("penjelasan/"))
+            partner = new_pj.get(f"penjelasan/{target}") if target else None
+            if partner is None or partner.path in seen_new:
+                self._gone(node)
+                continue
+            seen_new.add(partner.path)
+            self.add(
+                node,
+                partner,
+                self.plain_kind(node, partner, own_only=False),
+                similarity(_full_text(node), _full_text(partner)),
+            )
+            self._labels(node, partner, unit_map)
+        for path, node in new_pj.items():
+            if path not in seen_new:
+                self._came(node)
+
+    def _labels(self, old: Node, new: Node, unit_map: dict[str, str]) -> None:
+        old_labels = [n for n in old.walk() if n is not old]
+        new_labels = [n for n in new.walk() if n is not new]
+        by_path = {n.path: n for n in new_labels}
+        used: set[str] = set()
+        rest_old: list[Node] = []
+        for node in old_labels:
+            target = unit_map.get(node.path.removeprefix("penjelasan/"))
+            partner = by_path.get(f"penjelasan/{target}") if target else None
+            if partner is None or partner.path in used:
+                rest_old.append(node)
+                continue
+            used.add(partner.path)
+            self.add(
+                node,
+                partner,
+                self.plain_kind(node, partner, own_only=True),
+                similarity(node.text, partner.text),
+            )
+        rest_new = [n for n in new_labels if n.path not in used]
+        pairs = pair_texts([n.text for n in rest_old], [n.text for n in rest_new], threshold=0.6)
+        self._emit(rest_old, rest_new, pairs, own_only=True)
+
+    def free(self) -> None:
+        for kind in ("penjelasan_umum", "lampiran"):
+            old = [n for n in self.old.children if n.kind == kind]
+            new = [n for n in self.new.children if n.kind == kind]
+            pairs = pair_texts(
+                [f"{n.number} {n.heading} {n.text[:500]}" for n in old],
+                [f"{n.number} {n.heading} {n.text[:500]}" for n in new],
+                threshold=0.2,
+            )
+            self._emit(old, new, pairs, own_only=True)
+
+    def _gone(self, node: Node) -> None:
+        for n in node.walk():
+            self.add(n, None, "deleted", 0.0)
+
+    def _came(self, node: Node) -> None:
+        for n in node.walk():
+            self.add(None, n, "inserted", 0.0)
+
+    # -- all ----------------------------------------------------------------------
+    def run(self) -> Alignment:
+        containers = self.structure()
+        groups = self.pasal(containers)
+        unit_map: dict[str, str] = {}
+        for m in self.result.values():
+            if m.old and m.new and self.old_index[m.old].kind == "pasal":
+                unit_map.setdefault(m.old, m.new)
+        for old_roots, new_roots in groups:
+            if old_roots and not new_roots:
+                for root in old_roots:
+                    for unit in _units(root):
+                        self.add(unit, None, "deleted", 0.0)
+            elif new_roots and not old_roots:
+                for root in new_roots:
+                    for unit in _units(root):
+                        self.add(None, unit, "inserted", 0.0)
+            else:
+                unit_map.update(self.units(old_roots, new_roots))
+        self.konsiderans()
+        self.penjelasan(unit_map)
+        self.free()
+        return Alignment(_ordered(self.old, self.new, list(self.result.values())))
+
+
+def _pasal_text(node: Node) -> str:
+    return " ".join(subtree_text(p) for p in node.walk() if p.kind == "pasal")
+
+
+def _parents(document: Document) -> dict[str, str]:
+    """Pasal path → the path of its BAB, Bagian or Paragraf."""
+    out: dict[str, str] = {}
+
+    def visit(node: Node, home: str | None) -> None:
+        if node.kind == "pasal" and home is not None:
+            out[node.path] = home
+        for child in node.children:
+            visit(child, node.path if node.kind in STRUCTURE else home)
+
+    for node in document.children:
+        visit(node, None)
+    return out
+
+
+def _splits_and_merges(
+    old: list[str], new: list[str], pairs: list[Pair]
+) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """An unpaired new text beside the partner of an old text it came out of is a split;
+    an unpaired old text beside one that went into a new text is a merge."""
+    by_old = {p.old: p.new for p in pairs}
+    by_new = {p.new: p.old for p in pairs}
+    splits: dict[int, list[int]] = {}
+    merges: dict[int, list[int]] = {}
+    for j in range(len(new)):
+        if j in by_new:
+            continue
+        for neighbour in (j - 1, j + 1):
+            source = by_new.get(neighbour)
+            if source is None or source in splits:
+                continue
+            i = source
+            if fuzz.partial_ratio(new[j], old[i]) < 80 or len(new[j]) >= len(old[i]):
+                continue
+            parts = sorted((neighbour, j))
+            joined = " ".join(new[k] for k in parts)
+            if similarity(old[i], joined) >= similarity(old[i], new[neighbour]) + SPLIT_GAIN:
+                splits[i] = parts
+                break
+    for i in range(len(old)):
+        if i in by_old:
+            continue
+        for neighbour in (i - 1, i + 1):
+            target = by_old.get(neighbour)
+            if target is None or target in merges or neighbour in splits:
+                continue
+            j = target
+            if fuzz.partial_ratio(old[i], new[j]) < 80 or len(old[i]) >= len(new[j]):
+                continue
+            parts = sorted((neighbour, i))
+            joined = " ".join(old[k] for k in parts)
+            if similarity(joined, new[j]) >= similarity(old[neighbour], new[j]) + SPLIT_GAIN:
+                merges[j] = parts
+                break
+    return splits, merges
+
+
+def _ordered(old: Document, new: Document, mappings: list[Mapping]) -> list[Mapping]:
+    """New document order; deleted old provisions right after their old predecessor."""
+    new_pos = {path: k for k, path in enumerate(new.paths())}
+    old_paths = old.paths()
+    old_pos = {path: k for k, path in enumerate(old_paths)}
+    anchor: dict[str, float] = {}
+    for m in mappings:
+        if m.old is not None and m.new is not None:
+            anchor[m.old] = max(anchor.get(m.old, -1.0), float(new_pos[m.new]))
+    last = -1.0
+    placed: dict[str, float] = {}
+    for path in old_paths:
+        if path in anchor:
+            last = anchor[path]
+        placed[path] = last + 0.5
+
+    def key(m: Mapping) -> tuple[float, int]:
+        if m.new is not None:
+            return (float(new_pos[m.new]), old_pos.get(m.old or "", -1))
+        return (placed[m.old or ""], old_pos[m.old or ""])
+
+    return sorted(mappings, key=key)
+
+
+def align(old: Document, new: Document) -> Alignment:
+    """Map every provision of ``old`` to ``new``."""
+    return _Aligner(old, new).run()

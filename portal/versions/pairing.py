@@ -1,0 +1,134 @@
+"""Pairing two ordered lists of texts: equal texts first, then similar ones.
+
+The one matching routine behind every level of the alignment. It is pure and
+deterministic: exact matches become anchors; items between two anchors are
+compared only with each other (edits are local), then whatever is left is
+compared across the whole list (moves). Similarity is rapidfuzz's normalised
+Indel ratio; position only breaks ties. Each item is paired at most once.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from rapidfuzz import fuzz
+
+THRESHOLD = 0.5  # below this similarity two texts are different provisions
+POSITION_WEIGHT = 0.05  # how much a difference in relative position costs, as a tie-breaker
+
+
+@dataclass(frozen=True)
+class Pair:
+    old: int
+    new: int
+    score: float
+
+
+def similarity(a: str, b: str) -> float:
+    """0..1; 1 when equal."""
+    if a == b:
+        return 1.0
+    return float(fuzz.ratio(a, b)) / 100.0
+
+
+def _relative(index: int, count: int) -> float:
+    return index / (count - 1) if count > 1 else 0.0
+
+
+def longest_increasing(pairs: Sequence[Pair]) -> set[int]:
+    """Indexes into ``pairs`` (sorted by old) of a longest run whose ``new`` increases."""
+    tails: list[int] = []  # tails[k] = index of the pair ending an increasing run of length k+1
+    tail_values: list[int] = []
+    previous: list[int] = [-1] * len(pairs)
+    for index, pair in enumerate(pairs):
+        k = bisect_left(tail_values, pair.new)
+        if k > 0:
+            previous[index] = tails[k - 1]
+        if k == len(tails):
+            tails.append(index)
+            tail_values.append(pair.new)
+        else:
+            tails[k] = index
+            tail_values[k] = pair.new
+    chain: set[int] = set()
+    cursor = tails[-1] if tails else -1
+    while cursor != -1:
+        chain.add(cursor)
+        cursor = previous[cursor]
+    return chain
+
+
+def _greedy(
+    old: Sequence[str],
+    new: Sequence[str],
+    old_ids: Sequence[int],
+    new_ids: Sequence[int],
+    threshold: float,
+) -> list[Pair]:
+    candidates: list[tuple[float, float, int, int]] = []
+    for i in old_ids:
+        for j in new_ids:
+            raw = float(fuzz.ratio(old[i], new[j], score_cutoff=threshold * 100)) / 100.0
+            if raw >= threshold and raw > 0:
+                shift = abs(_relative(i, len(old)) - _relative(j, len(new)))
+                candidates.append((raw - POSITION_WEIGHT * shift, raw, i, j))
+    candidates.sort(key=lambda c: (-c[0], c[2], c[3]))
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    pairs: list[Pair] = []
+    for _, raw, i, j in candidates:
+        if i in used_old or j in used_new:
+            continue
+        used_old.add(i)
+        used_new.add(j)
+        pairs.append(Pair(i, j, raw))
+    return pairs
+
+
+def pair_texts(
+    old: Sequence[str], new: Sequence[str], threshold: float = THRESHOLD, lone_threshold: float | None = None
+) -> list[Pair]:
+    """Pair items of ``old`` with items of ``new``; sorted by old index.
+
+    ``lone_threshold`` (lower) applies where, between two anchors, exactly one old and
+    one new item are left unpaired: a provision rewritten in place.
+    """
+    # 1. Equal texts, in order of appearance (duplicates pair first with first).
+    by_text: dict[str, list[int]] = defaultdict(list)
+    for j, text in enumerate(new):
+        by_text[text].append(j)
+    exact: list[Pair] = []
+    for i, text in enumerate(old):
+        slots = by_text.get(text)
+        if slots:
+            exact.append(Pair(i, slots.pop(0), 1.0))
+    # 2. The exact pairs that keep their order are anchors; between two anchors,
+    #    the remaining items are compared with each other only.
+    anchors = [exact[k] for k in sorted(longest_increasing(exact))]
+    paired_old = {p.old for p in exact}
+    paired_new = {p.new for p in exact}
+    pairs = list(exact)
+    bounds = [Pair(-1, -1, 1.0), *anchors, Pair(len(old), len(new), 1.0)]
+    for left, right in pairwise(bounds):
+        gap_old = [i for i in range(left.old + 1, right.old) if i not in paired_old]
+        gap_new = [j for j in range(left.new + 1, right.new) if j not in paired_new]
+        if gap_old and gap_new:
+            found_pairs = _greedy(old, new, gap_old, gap_new, threshold)
+            left_old = [i for i in gap_old if i not in {p.old for p in found_pairs}]
+            left_new = [j for j in gap_new if j not in {p.new for p in found_pairs}]
+            if lone_threshold is not None and len(left_old) == len(left_new) == 1:
+                found_pairs += _greedy(old, new, left_old, left_new, lone_threshold)
+            for found in found_pairs:
+                pairs.append(found)
+                paired_old.add(found.old)
+                paired_new.add(found.new)
+    # 3. What is left may have moved anywhere.
+    rest_old = [i for i in range(len(old)) if i not in paired_old]
+    rest_new = [j for j in range(len(new)) if j not in paired_new]
+    if rest_old and rest_new:
+        pairs.extend(_greedy(old, new, rest_old, rest_new, threshold))
+    return sorted(pairs, key=lambda p: p.old)
