@@ -38,7 +38,7 @@ class Token:
 
     @property
     def key(self) -> str:
-        return self.text + (" " if self.space else "")
+        return self.text + self.space
 
 
 def tokenize(text: str) -> list[Token]:

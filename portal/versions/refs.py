@@ -92,6 +92,8 @@ def _scan(node: Node, pasal: Node | None, parent: Node | None) -> Iterator[Refer
         start = match.start() + len(groups["prep"] or "")
         citation = text[start : match.end()]
         joined = previous is not None and _JOINER.match(text[previous.end : start]) is not None
+        if joined:
+            prep = None  # "sampai dengan huruf h": the "dengan" belongs to the range
         found: Reference | None = None
         if groups["pasal"]:
             parts = [_seg("pasal", groups["pasal"])]
@@ -208,19 +210,17 @@ def check_references(old: Document, new: Document, alignment: Alignment) -> list
     for ref in new_refs:
         cited.setdefault(ref.source, set()).add(ref.target)
     for ref in new_refs:
-        if ref.target not in new_index:
-            problems.append(ReferenceProblem(ref.source, ref.text, "dangling", None, ref.target))
-            continue
         sources = [m.old for m in backward.get(ref.source, []) if m.old is not None]
         before = [r for s in sources for r in old_refs.get(s, []) if r.text == ref.text]
-        if not before:
-            continue  # a reference written (or rewritten) in this version
-        went = alignment.new_path(before[0].target)
-        if went == ref.target or (went is None and before[0].target not in old_index):
-            continue
-        if went is not None and went in cited.get(ref.source, set()):
-            continue  # the list was rewritten and also cites the successor: deliberate
-        pasal = ref.source.split("/")[0] if ref.relative else None
-        suggestion = cite(went, new, within=pasal) if went is not None else None
-        problems.append(ReferenceProblem(ref.source, ref.text, "stale", suggestion, ref.target))
+        went = alignment.new_path(before[0].target) if before else None
+        kept = bool(before) and before[0].target in old_index and went != ref.target
+        if kept and went is not None and went in cited.get(ref.source, set()):
+            kept = False  # the list was rewritten and also cites the successor: deliberate
+        if kept:
+            # Kept from the old version while its target moved (or went): now it means another.
+            pasal = ref.source.split("/")[0] if ref.relative else None
+            suggestion = cite(went, new, within=pasal) if went is not None else None
+            problems.append(ReferenceProblem(ref.source, ref.text, "stale", suggestion, ref.target))
+        elif ref.target not in new_index:
+            problems.append(ReferenceProblem(ref.source, ref.text, "dangling", None, ref.target))
     return problems
