@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from itertools import pairwise
+
 from portal.document import parse
 from portal.versions.align import align
 from portal.versions.refs import check_references, dangling, find_references
@@ -85,5 +87,5 @@ def test_sample_drafts_have_clean_references() -> None:
     versions = [parse((DRAFTS / f"{v}.md").read_text(encoding="utf-8")) for v in ("v1", "v2", "v3")]
     for document in versions:
         assert dangling(document) == []
-    for old, new in zip(versions, versions[1:], strict=False):
+    for old, new in pairwise(versions):
         assert check_references(old, new, align(old, new)) == []
