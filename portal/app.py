@@ -14,7 +14,9 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from portal.config import Settings, load_settings
 from portal.db import tortoise_config
+from portal.versions import compare_views
 from portal.versions import views as version_views
+from portal.versions.compare_views import ComparisonCache
 from portal.versions.views import VersionCache
 from portal.web import errors, lang
 from portal.web.security import SecurityHeadersMiddleware
@@ -36,6 +38,7 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
     app = Starlette(
         debug=settings.debug,
         routes=[
+            *compare_views.routes,  # before the version routes, whose {versi} would match 'banding'
             *version_views.routes,
             *lang.routes,
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
@@ -47,4 +50,5 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
     app.state.settings = settings
     app.state.renderer = Renderer()
     app.state.versions = VersionCache()
+    app.state.comparisons = ComparisonCache()
     return app

@@ -108,6 +108,36 @@ def cmd_parse(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
+    from portal.versions.compare import compare
+
+    documents = []
+    for name in (args.old, args.new):
+        path = Path(name)
+        text = _read(path, args.lang, sys.stderr)
+        if text is None:
+            return 2
+        try:
+            documents.append(parse(text))
+        except DraftError as error:
+            sys.stderr.write(f"{path}:\n")
+            sys.stderr.writelines(line + "\n" for line in error.render(args.lang))
+            return 2
+    comparison = compare(documents[0], documents[1])
+    if args.format == "json":
+        out.write(json.dumps(comparison.to_json(), ensure_ascii=False, indent=2) + "\n")
+    elif args.format == "html":
+        from portal.web.standalone import comparison_html
+
+        out.write(comparison_html(comparison, args.lang))
+    else:
+        from portal.versions.render import as_text
+
+        out.write(as_text(comparison, args.lang))
+    changed = any(change.kind != "same" for change in comparison.changes)
+    return 1 if changed and args.exit_code else 0
+
+
 # -- import / serve ----------------------------------------------------------------
 
 
@@ -218,6 +248,16 @@ def build_parser() -> argparse.ArgumentParser:
     parse_cmd.add_argument("file", metavar="FILE")
     parse_cmd.add_argument("--paths", action="store_true", help="print every path in document order instead")
     parse_cmd.set_defaults(handler=cmd_parse)
+    diff = add("diff", "compare two draft files: alignment, word diffs and reference problems (no database)")
+    diff.add_argument("old", metavar="OLD")
+    diff.add_argument("new", metavar="NEW")
+    diff.add_argument(
+        "--format", choices=["text", "json", "html"], default="text", help="output format (default: text)"
+    )
+    diff.add_argument(
+        "--exit-code", action="store_true", help="exit 1 when the versions differ (like git diff --exit-code)"
+    )
+    diff.set_defaults(handler=cmd_diff)
     return parser
 
 

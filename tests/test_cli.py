@@ -141,3 +141,28 @@ def test_every_setting_is_documented() -> None:
     docs = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     for name in SETTINGS:
         assert name in docs, name
+
+
+def test_diff_text_json_and_html() -> None:
+    old, new = str(DRAFTS / "v1.md"), str(DRAFTS / "v2.md")
+    code, out = run("diff", old, new)
+    assert code == 0
+    assert out.startswith("jamsos-ketenagakerjaan: v1 (Draf Awal) → v2 (Draf Uji Publik I)\n")
+    assert "pasal-9: Pasal 15 → Pasal 9  [dipindahkan, 0.94]" in out
+    assert "[-Pasal 12 ayat (1) huruf a-] {+Pasal 13 ayat (1) huruf a+}" in out
+    code, out = run("diff", "--format", "json", old, new)
+    data = json.loads(out)
+    assert {"old": "pasal-30", "new": None, "kind": "deleted", "score": 0.0} in data["alignment"]
+    code, out = run("diff", "--format", "html", "--lang", "en", old, new)
+    assert out.startswith("<!doctype html>")
+    assert "<ins>" in out
+    assert "Summary of changes" in out
+
+
+def test_diff_exit_code_and_bad_input(tmp_path: Path) -> None:
+    same = str(DRAFTS / "v1.md")
+    assert run("diff", "--exit-code", same, same)[0] == 0
+    assert run("diff", "--exit-code", same, str(DRAFTS / "v2.md"))[0] == 1
+    bad = tmp_path / "x.md"
+    bad.write_text("bukan draf\n", encoding="utf-8")
+    assert run("diff", same, str(bad))[0] == 2

@@ -197,8 +197,11 @@ def node_label(kind: str, number: str | None, path: str = "") -> str:
     if kind == "lampiran":
         return f"Lampiran {number}" if number else "Lampiran"
     if kind == "penjelasan":
-        target = path.removeprefix("penjelasan/")
-        return f"Penjelasan {target}"
+        words = []
+        for segment in path.removeprefix("penjelasan/").split("/"):
+            unit, _, value = segment.partition("-")
+            words.append(node_label(unit, value.upper() if unit == "pasal" else value))
+        return "Penjelasan " + " ".join(words)
     return path
 
 

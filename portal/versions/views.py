@@ -107,6 +107,12 @@ class CachedVersion:
     bodies: BodyStore = field(default_factory=lambda: BodyStore(8))
     provision_bodies: BodyStore = field(default_factory=lambda: BodyStore(512))
 
+    @property
+    def previous(self) -> Version | None:
+        """The version just before this one (by date), to compare with."""
+        earlier = [v for v in self.others if (v.tanggal, v.id) < (self.version.tanggal, self.version.id)]
+        return max(earlier, key=lambda v: (v.tanggal, v.id)) if earlier else None
+
 
 class VersionCache:
     """Published versions by (slug, versi), least recently used dropped first."""
@@ -211,6 +217,7 @@ async def version_page(request: Request) -> Response:
             "document": document,
             "document_html": _fragment(request, cached, request_lang(request)),
             "other_versions": cached.others,
+            "previous_version": cached.previous,
             "regulation_url": regulation_url(slug),
             "today": on,
         }

@@ -1,0 +1,268 @@
+"""A comparison of two versions: alignment, word diffs, references, summary and
+the rows of the matriks perubahan. Pure; the CLI and the web views render it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from portal.document import Document, Node
+from portal.versions.align import KINDS, UNIT_KINDS, Alignment, Kind, Mapping, align
+from portal.versions.diff import Piece, word_diff
+from portal.versions.refs import ReferenceProblem, check_references
+
+# How the kinds read in Indonesian and English (UI, CLI, matriks).
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    "same": ("tetap", "unchanged"),
+    "renumbered": ("nomor berubah", "renumbered"),
+    "edited": ("diubah", "edited"),
+    "moved": ("dipindahkan", "moved"),
+    "split": ("dipecah", "split"),
+    "merged": ("digabung", "merged"),
+    "deleted": ("dihapus", "deleted"),
+    "inserted": ("ditambahkan", "inserted"),
+}
+
+
+def kind_label(kind: str, lang: str = "id") -> str:
+    indonesian, english = KIND_LABELS[kind]
+    return english if lang == "en" else indonesian
+
+
+@dataclass(frozen=True)
+class Change:
+    """One mapping with its nodes and, where the wording differs, its word diff."""
+
+    mapping: Mapping
+    old: Node | None
+    new: Node | None
+    pieces: list[Piece] | None
+
+    @property
+    def kind(self) -> Kind:
+        return self.mapping.kind
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.mapping.to_json(),
+            "pieces": [p.to_json() for p in self.pieces] if self.pieces is not None else None,
+        }
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    number: int
+    old_label: str | None
+    old_text: str
+    new_label: str | None
+    new_text: str
+    note: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "no": self.number,
+            "semula": {"label": self.old_label, "text": self.old_text},
+            "baru": {"label": self.new_label, "text": self.new_text},
+            "keterangan": self.note,
+        }
+
+
+@dataclass
+class Comparison:
+    old: Document
+    new: Document
+    alignment: Alignment
+    references: list[ReferenceProblem]
+    changes: list[Change] = field(default_factory=list)
+
+    def change_for_new(self) -> dict[str, list[Change]]:
+        out: dict[str, list[Change]] = {}
+        for change in self.changes:
+            if change.mapping.new is not None:
+                out.setdefault(change.mapping.new, []).append(change)
+        return out
+
+    def deleted_after(self) -> dict[str | None, list[Change]]:
+        """Deleted provisions keyed by the new path they follow (None: at the start):
+        a deleted Pasal or BAB after the last structure seen, a deleted unit after the
+        last unit (or its Pasal). Units of a deleted Pasal go with their Pasal."""
+        out: dict[str | None, list[Change]] = {}
+        last_block: str | None = None
+        last_unit: str | None = None
+        for change in self.changes:
+            if change.new is not None:
+                if change.new.kind in UNIT_KINDS:
+                    last_unit = change.new.path
+                elif change.new.kind in _BLOCKS:
+                    last_block = last_unit = change.new.path
+            elif change.old is not None and not _under_deleted(change, self):
+                key = last_unit if change.old.kind in UNIT_KINDS else last_block
+                if change.old.kind in UNIT_KINDS or change.old.kind in _BLOCKS:
+                    out.setdefault(key, []).append(change)
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        """Counts by kind, overall and per BAB of the new version (deleted: of the old)."""
+        overall = Counter(m.kind for m in self.alignment.mappings)
+        per_bab: dict[str, Counter[str]] = {}
+        titles: dict[str, str] = {}
+        new_bab = _bab_of(self.new)
+        old_bab = _bab_of(self.old)
+        for m in self.alignment.mappings:
+            if m.new is not None and m.new in new_bab:
+                bab = new_bab[m.new]
+                titles[bab.path] = f"{bab.label} — {bab.heading}" if bab.heading else bab.label
+                per_bab.setdefault(bab.path, Counter())[m.kind] += 1
+            elif m.new is None and m.old in old_bab:
+                bab = old_bab[m.old]
+                key = f"semula:{bab.path}"
+                title = f"{bab.label} — {bab.heading}" if bab.heading else bab.label
+                titles[key] = f"{title} ({self.old.meta.versi})"
+                per_bab.setdefault(key, Counter())[m.kind] += 1
+        return {
+            "counts": {kind: overall.get(kind, 0) for kind in KINDS},
+            "per_bab": [
+                {"path": path, "title": titles[path], "counts": {k: counts.get(k, 0) for k in KINDS}}
+                for path, counts in per_bab.items()
+            ],
+        }
+
+    def matrix(self, lang: str = "id") -> list[MatrixRow]:
+        """Matriks perubahan: one row per changed Pasal, Menimbang or Mengingat item, BAB."""
+        rows: list[MatrixRow] = []
+        for change in self.changes:
+            node = change.new or change.old
+            if node is None or change.kind == "same" or node.kind not in ("pasal", "bab", "huruf", "angka"):
+                continue
+            if node.kind in ("huruf", "angka") and not node.path.startswith(("menimbang", "mengingat")):
+                continue
+            rows.append(
+                MatrixRow(
+                    number=len(rows) + 1,
+                    old_label=matrix_label(change.old) if change.old else None,
+                    old_text=provision_text(change.old) if change.old else "",
+                    new_label=matrix_label(change.new) if change.new else None,
+                    new_text=provision_text(change.new) if change.new else "",
+                    note=matrix_note(change, self.alignment, lang),
+                )
+            )
+        return rows
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "old": _version_json(self.old),
+            "new": _version_json(self.new),
+            "summary": self.summary(),
+            "alignment": self.alignment.to_json(),
+            "references": [r.to_json() for r in self.references],
+            "diffs": [c.to_json() for c in self.changes if c.pieces is not None],
+        }
+
+
+_BLOCKS = ("pasal", "bab", "bagian", "paragraf", "menimbang", "mengingat", "penjelasan_umum", "lampiran")
+
+
+def _version_json(document: Document) -> dict[str, Any]:
+    meta = document.meta
+    return {"slug": meta.slug, "versi": meta.versi, "label": meta.label, "tanggal": meta.tanggal.isoformat()}
+
+
+def _under_deleted(change: Change, comparison: Comparison) -> bool:
+    """A deleted unit inside a deleted Pasal is shown with its Pasal, not on its own."""
+    old = change.mapping.old or ""
+    parent = old.rsplit("/", 1)[0] if "/" in old else None
+    if parent is None:
+        return False
+    forward = comparison.alignment.forward()
+    return all(m.new is None for m in forward.get(parent, []))
+
+
+def _bab_of(document: Document) -> dict[str, Node]:
+    out: dict[str, Node] = {}
+    for top in document.children:
+        if top.kind == "bab":
+            for node in top.walk():
+                out[node.path] = top
+    # Penjelasan follow their Pasal's BAB.
+    for path, bab in list(out.items()):
+        out.setdefault(f"penjelasan/{path}", bab)
+    for node in document.walk():
+        if node.kind == "penjelasan":
+            target = node.path.removeprefix("penjelasan/").split("/")[0]
+            if target in out:
+                out[node.path] = out[target]
+    return out
+
+
+def own_text(node: Node) -> str:
+    """The words a diff compares: the heading of a BAB/Bagian, the text of anything else."""
+    if node.kind in ("bab", "bagian", "paragraf", "lampiran") and node.heading:
+        return node.heading + ("\n" + node.text if node.text else "")
+    return node.text
+
+
+def provision_text(node: Node) -> str:
+    """A Pasal (or item) as it reads: opening, then each unit on its own line."""
+    if node.kind == "bab":
+        return f"{node.label}\n{node.heading or ''}".strip()
+    lines = [node.text] if node.text else []
+
+    def visit(parent: Node, depth: int) -> None:
+        for child in parent.children:
+            if child.kind in UNIT_KINDS:
+                lines.append("    " * depth + f"{child.marker} {child.text}")
+                visit(child, depth + 1)
+
+    visit(node, 0)
+    return "\n".join(lines)
+
+
+def matrix_label(node: Node) -> str:
+    """'Pasal 5', 'BAB II', 'Menimbang huruf c'."""
+    top = node.path.split("/")[0]
+    if top in ("menimbang", "mengingat") and node.kind != top:
+        return f"{top.capitalize()} {node.label}"
+    return node.label
+
+
+def matrix_note(change: Change, alignment: Alignment, lang: str = "id") -> str:
+    old, new = change.old, change.new
+    en = lang == "en"
+    if change.kind == "inserted":
+        return "New provision" if en else "Ketentuan baru"
+    if change.kind == "deleted":
+        return "Deleted" if en else "Dihapus"
+    if old is None or new is None:
+        return ""
+    parts: list[str] = []
+    if change.kind == "moved":
+        parts.append(f"Moved (was {old.label})" if en else f"Dipindahkan (semula {old.label})")
+    elif change.kind == "split":
+        parts.append(f"Split from {old.label}" if en else f"Dipecah dari {old.label}")
+    elif change.kind == "merged":
+        parts.append(f"Merged from {old.label}" if en else f"Digabung dari {old.label}")
+    elif old.label != new.label:
+        parts.append(f"Renumbered (was {old.label})" if en else f"Perubahan nomor (semula {old.label})")
+    if change.kind in ("edited", "moved", "split", "merged") or _subtree_changed(old, new):
+        parts.append("wording changed" if en else "perubahan rumusan")
+    return "; ".join(parts) if parts else ("Renumbered" if en else "Perubahan nomor")
+
+
+def _subtree_changed(old: Node, new: Node) -> bool:
+    return provision_text(old) != provision_text(new)
+
+
+def compare(old: Document, new: Document, alignment: Alignment | None = None) -> Comparison:
+    """Everything that changed from ``old`` to ``new``."""
+    alignment = alignment or align(old, new)
+    old_index, new_index = old.index(), new.index()
+    comparison = Comparison(old, new, alignment, check_references(old, new, alignment))
+    for m in alignment.mappings:
+        o = old_index.get(m.old) if m.old else None
+        n = new_index.get(m.new) if m.new else None
+        pieces = None
+        if o is not None and n is not None and own_text(o) != own_text(n):
+            pieces = word_diff(own_text(o), own_text(n))
+        comparison.changes.append(Change(m, o, n, pieces))
+    return comparison
