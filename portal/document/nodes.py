@@ -143,6 +143,7 @@ class Node:
     marker: str | None = None
     children: list[Node] = field(default_factory=list)
     line: int = field(default=0, compare=False)
+    lineage: str | None = field(default=None, compare=False)  # set once stored, see versions
 
     def walk(self) -> Iterator[Node]:
         """This node and every descendant, in document order."""
@@ -168,6 +169,7 @@ class Node:
             "text": self.text,
             "marker": self.marker,
             "line": self.line,
+            "lineage": self.lineage,
             "children": [child.to_json() for child in self.children],
         }
 

@@ -49,6 +49,16 @@ class Version(Model):
     source = fields.TextField(description="canonical Raperda Markdown of this version")
     checksum = fields.CharField(max_length=64, description="SHA-256 of source, hex")
     published_at = fields.DatetimeField()
+    status = fields.CharField(
+        max_length=20, default="published", description="published, or superseded by a later version"
+    )
+    previous: fields.ForeignKeyNullableRelation[Version] = fields.ForeignKeyField(
+        "models.Version",
+        related_name=False,
+        null=True,
+        on_delete=fields.SET_NULL,
+        description="the version this one was aligned with when it was published",
+    )
     pasal_count = fields.IntField(default=0)
     lint_matikan: fields.Field[list[str]] = fields.JSONField(default=list)
 
@@ -94,3 +104,24 @@ class Provision(Model):
         if self._saved_in_db:
             raise ImmutableVersionError("provisions of a published version cannot change")
         await super().save(*args, **kwargs)
+
+
+class AlignmentRow(Model):
+    """One line of the alignment computed when ``to_version`` was published."""
+
+    id = fields.IntField(primary_key=True)
+    from_version: fields.ForeignKeyRelation[Version] = fields.ForeignKeyField(
+        "models.Version", related_name=False, on_delete=fields.CASCADE
+    )
+    to_version: fields.ForeignKeyRelation[Version] = fields.ForeignKeyField(
+        "models.Version", related_name="alignment_rows", on_delete=fields.CASCADE
+    )
+    position = fields.IntField()
+    old_path = fields.CharField(max_length=255, null=True)
+    new_path = fields.CharField(max_length=255, null=True)
+    kind = fields.CharField(max_length=20)
+    score = fields.FloatField()
+
+    class Meta:
+        table = "alignment"
+        ordering = ("position",)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -11,7 +12,8 @@ from typing import Any, Literal
 from tortoise.transactions import in_transaction
 
 from portal.document import Document, Konsultasi, Metadata, Node, parse, write
-from portal.versions.models import Provision, Regulation, Version
+from portal.versions.align import Alignment, align
+from portal.versions.models import AlignmentRow, Provision, Regulation, Version
 
 
 class VersionConflict(Exception):
@@ -99,7 +101,15 @@ async def import_document(document: Document, *, now: dt.datetime | None = None)
             if latest is None or latest.tanggal <= meta.tanggal:
                 # The regulation shows the title of its newest version.
                 await Regulation.filter(id=regulation.id).update(**fields)
+        previous = (
+            await Version.filter(regulation=regulation, tanggal__lte=meta.tanggal)
+            .order_by("-tanggal", "-id")
+            .first()
+        )
+        newer_exists = await Version.filter(regulation=regulation, tanggal__gt=meta.tanggal).exists()
         version = await Version.create(
+            status="superseded" if newer_exists else "published",
+            previous=previous,
             regulation=regulation,
             versi=meta.versi,
             label=meta.label,
@@ -115,10 +125,54 @@ async def import_document(document: Document, *, now: dt.datetime | None = None)
             pasal_count=len(document.pasal()),
             lint_matikan=list(meta.lint_matikan),
         )
-        await Provision.bulk_create(
-            [Provision(version_id=version.id, **row) for row in _rows(document)], batch_size=500
-        )
+        alignment: Alignment | None = None
+        lineages: dict[str, str] = {}
+        if previous is not None:
+            older = await load_document(previous, regulation)
+            alignment = align(older, document)
+            lineages = inherit_lineage(older, alignment)
+            await AlignmentRow.bulk_create(
+                [
+                    AlignmentRow(
+                        from_version_id=previous.id, to_version_id=version.id, position=k,
+                        old_path=m.old, new_path=m.new, kind=m.kind, score=m.score,
+                    )
+                    for k, m in enumerate(alignment.mappings)
+                ],
+                batch_size=1000,
+            )  # fmt: skip
+            # A later version supersedes the earlier ones; their text never changes.
+            await (
+                Version.filter(regulation=regulation, tanggal__lte=meta.tanggal)
+                .exclude(id=version.id)
+                .update(status="superseded")
+            )
+        rows = _rows(document)
+        for row in rows:
+            row["lineage"] = lineages.get(str(row["path"])) or uuid.uuid4().hex
+        await Provision.bulk_create([Provision(version_id=version.id, **row) for row in rows], batch_size=500)
     return ImportResult("created", version)
+
+
+def inherit_lineage(older: Document, alignment: Alignment) -> dict[str, str]:
+    """New path → the lineage it carries on: a provision that continues (same, renumbered,
+    edited, moved; the closer part of a split; the closer source of a merge) keeps it."""
+    old_lineage = {node.path: node.lineage for node in older.walk() if node.lineage}
+    best: dict[str, tuple[float, str]] = {}
+    taken: dict[str, tuple[float, str]] = {}
+    for m in alignment.mappings:
+        if m.old is None or m.new is None or m.old not in old_lineage:
+            continue
+        # One old lineage continues in one new provision only (the best-scoring one).
+        if m.old in taken and taken[m.old][0] >= m.score:
+            continue
+        if m.new in best and best[m.new][0] >= m.score:
+            continue
+        if m.old in taken:
+            best.pop(taken[m.old][1], None)
+        taken[m.old] = (m.score, m.new)
+        best[m.new] = (m.score, old_lineage[m.old])
+    return {path: lineage for path, (_, lineage) in best.items()}
 
 
 async def import_text(text: str) -> ImportResult:
@@ -180,6 +234,7 @@ def tree_from_rows(meta: Metadata, provisions: list[Provision]) -> Document:
             text=row.text,
             marker=row.marker,
             line=row.line,
+            lineage=row.lineage,
         )
         by_path[row.path] = node
         parent = by_path.get(row.parent_path) if row.parent_path else None
@@ -192,10 +247,10 @@ async def find_version(slug: str, versi: str) -> Version | None:
     return await Version.filter(regulation__slug=slug, versi=versi).select_related("regulation").first()
 
 
-async def load_document(version: Version) -> Document:
+async def load_document(version: Version, regulation: Regulation | None = None) -> Document:
     """One query: the provisions of a version, rebuilt into its tree."""
     provisions = await Provision.filter(version_id=version.id).order_by("position")
-    return tree_from_rows(metadata_of(version, version.regulation), provisions)
+    return tree_from_rows(metadata_of(version, regulation or version.regulation), provisions)
 
 
 async def list_regulations() -> list[tuple[Regulation, list[Version]]]:

@@ -62,6 +62,7 @@ def version_json(slug: str, version: Version, on: dt.date) -> dict[str, Any]:
         "label": version.label,
         "tanggal": version.tanggal.isoformat(),
         "tahap": version.tahap,
+        "status": version.status,
         "pasal_count": version.pasal_count,
         "konsultasi": konsultasi_json(version, on),
         "checksum": version.checksum,
@@ -106,6 +107,12 @@ class CachedVersion:
     # and its provision pages, kept by ETag.
     bodies: BodyStore = field(default_factory=lambda: BodyStore(8))
     provision_bodies: BodyStore = field(default_factory=lambda: BodyStore(512))
+
+    @property
+    def latest(self) -> Version | None:
+        """The newest version of the regulation, when it is not this one."""
+        later = [v for v in self.others if (v.tanggal, v.id) > (self.version.tanggal, self.version.id)]
+        return max(later, key=lambda v: (v.tanggal, v.id)) if later else None
 
     @property
     def previous(self) -> Version | None:
@@ -218,6 +225,7 @@ async def version_page(request: Request) -> Response:
             "document_html": _fragment(request, cached, request_lang(request)),
             "other_versions": cached.others,
             "previous_version": cached.previous,
+            "latest_version": cached.latest,
             "regulation_url": regulation_url(slug),
             "today": on,
         }

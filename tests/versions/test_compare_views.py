@@ -116,3 +116,12 @@ async def test_version_page_links_to_what_changed(client: httpx.AsyncClient, dra
     html = (await client.get(f"{BASE}/v2")).text
     assert f'href="{BASE}/banding/v1..v2"' in html
     assert "Apa yang berubah sejak Draf Awal" in html
+
+
+async def test_superseded_version_points_to_the_newest(client: httpx.AsyncClient, drafts: None) -> None:
+    html = (await client.get(f"{BASE}/v1")).text
+    assert "Versi ini telah digantikan oleh Draf Uji Publik II." in html
+    data = (await client.get(f"{BASE}/v1.json")).json()
+    assert data["version"]["status"] == "superseded"
+    assert all(len(node["lineage"]) == 32 for node in data["children"])
+    assert "digantikan" not in (await client.get(f"{BASE}/v3")).text

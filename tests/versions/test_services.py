@@ -5,7 +5,7 @@ from tortoise.context import TortoiseContext
 
 from portal.document import parse, write
 from portal.versions import services
-from portal.versions.models import ImmutableVersionError, Provision, Regulation, Version
+from portal.versions.models import AlignmentRow, ImmutableVersionError, Provision, Regulation, Version
 from tests.conftest import ROOT
 
 CONTOH = (ROOT / "tests" / "data" / "contoh.md").read_text(encoding="utf-8")
@@ -76,3 +76,41 @@ async def test_second_version_updates_regulation_title(db: TortoiseContext) -> N
     assert regulation.tentang == "Contoh Pengaturan Baru"
     pairs = await services.list_regulations()
     assert [v.versi for v in pairs[0][1]] == ["v1", "v2"]
+
+
+async def test_publishing_aligns_with_the_previous_version_and_carries_lineage(db: TortoiseContext) -> None:
+    drafts = ROOT / "drafts" / "jamsos-ketenagakerjaan"
+    for name in ("v1", "v2", "v3"):
+        await services.import_text((drafts / f"{name}.md").read_text(encoding="utf-8"))
+    versions = {v.versi: v for v in await Version.all()}
+    assert [versions[v].status for v in ("v1", "v2", "v3")] == ["superseded", "superseded", "published"]
+    assert versions["v1"].previous_id is None  # type: ignore[attr-defined]
+    assert versions["v2"].previous_id == versions["v1"].id  # type: ignore[attr-defined]
+
+    async def lineage(versi: str, path: str) -> str | None:
+        row = await Provision.get(version_id=versions[versi].id, path=path)
+        return row.lineage
+
+    # v1 Pasal 15 moved to v2 Pasal 9; v1 Pasal 9 became v2 Pasal 10.
+    assert await lineage("v1", "pasal-15") == await lineage("v2", "pasal-9")
+    assert await lineage("v1", "pasal-9") == await lineage("v2", "pasal-10")
+    assert await lineage("v1", "pasal-13/ayat-1") in {
+        await lineage("v2", "pasal-14/ayat-1"),
+        await lineage("v2", "pasal-14/ayat-2"),
+    }
+    inserted = await lineage("v2", "pasal-16")
+    assert inserted is not None
+    assert not await Provision.filter(version_id=versions["v1"].id, lineage=inserted).exists()
+    lineages = await Provision.filter(version_id=versions["v2"].id).values_list("lineage", flat=True)
+    assert len(set(lineages)) == len(lineages)  # one lineage per provision
+    rows = await AlignmentRow.filter(to_version_id=versions["v2"].id).order_by("position")
+    assert any((r.old_path, r.new_path, r.kind) == ("pasal-15", "pasal-9", "moved") for r in rows)
+    assert await AlignmentRow.filter(to_version_id=versions["v1"].id).count() == 0
+
+
+async def test_an_older_version_imported_late_is_superseded(db: TortoiseContext) -> None:
+    drafts = ROOT / "drafts" / "jamsos-ketenagakerjaan"
+    await services.import_text((drafts / "v2.md").read_text(encoding="utf-8"))
+    await services.import_text((drafts / "v1.md").read_text(encoding="utf-8"))
+    statuses = dict(await Version.all().values_list("versi", "status"))
+    assert statuses == {"v1": "superseded", "v2": "published"}
