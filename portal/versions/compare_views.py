@@ -17,7 +17,7 @@ from portal.versions.compare import Comparison, compare, kind_label
 from portal.versions.diff import word_diff
 from portal.versions.redline import pieces_html, redline_context
 from portal.versions.views import CachedVersion, regulation_url
-from portal.web.pages import Page, request_lang, respond, split_json
+from portal.web.pages import BodyStore, Page, request_lang, respond, split_json
 from portal.web.templating import version_url
 
 VIEWS = ("redline", "berdampingan")
@@ -29,6 +29,7 @@ class ComparisonCache:
     def __init__(self, size: int = 16) -> None:
         self.size = size
         self._items: OrderedDict[tuple[int, int], Comparison] = OrderedDict()
+        self._bodies: dict[tuple[int, int], BodyStore] = {}
 
     def get(self, old: CachedVersion, new: CachedVersion) -> Comparison:
         key = (old.version.id, new.version.id)
@@ -37,10 +38,15 @@ class ComparisonCache:
             found = compare(old.document, new.document)
             self._items[key] = found
             if len(self._items) > self.size:
-                self._items.popitem(last=False)
+                dropped, _ = self._items.popitem(last=False)
+                self._bodies.pop(dropped, None)
         else:
             self._items.move_to_end(key)
         return found
+
+    def bodies(self, old: CachedVersion, new: CachedVersion) -> BodyStore:
+        """Rendered pages of one comparison (views, languages, JSON), kept by ETag."""
+        return self._bodies.setdefault((old.version.id, new.version.id), BodyStore(8))
 
 
 def compare_url(slug: str, a: str, b: str) -> str:
@@ -104,7 +110,8 @@ async def compare_page(request: Request) -> Response:
         }
 
     etag = f'"cmp-{old.version.checksum[:16]}-{new.version.checksum[:16]}-{view}"'
-    page = Page("versions/compare.html", comparison.to_json, extra, etag=etag)
+    store = request.app.state.comparisons.bodies(old, new)
+    page = Page("versions/compare.html", comparison.to_json, extra, etag=etag, store=store)
     return respond(request, page, as_json)
 
 
