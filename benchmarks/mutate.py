@@ -76,7 +76,15 @@ EDIT_WORDS = [
     "kepada",
     "melalui",
 ]
-SPLIT_OPENERS = ["Pemerintah Daerah juga", "Dinas", "Selain itu,", "Dalam hal demikian,"]
+SPLIT_OPENERS = [
+    "",
+    "",
+    "Ketentuan tersebut dilaksanakan",
+    "Hal tersebut dilakukan",
+    "Pemerintah Daerah juga",
+]
+CLAUSE_WORDS = {"dan", "serta", "atau", "yang", "dengan", "sejak", "berdasarkan", "sesuai", "paling", "untuk"}
+CLAUSE_WORDS |= {"melalui", "termasuk", "sebagaimana", "dalam"}
 DEFINED_TERMS = [
     "Kader Jaminan Sosial",
     "Forum Konsultasi Publik",
@@ -141,6 +149,15 @@ def is_unit(path: str) -> bool:
     return path.startswith("pasal-") and "/" in path
 
 
+def _index(nodes: list[Node], node: Node) -> int:
+    """Position by identity (``list.index`` compares whole subtrees by value)."""
+    return next(k for k, candidate in enumerate(nodes) if candidate is node)
+
+
+def _remove(nodes: list[Node], node: Node) -> None:
+    del nodes[_index(nodes, node)]
+
+
 def _letter(number: int) -> str:
     return chr(96 + number) if number <= 26 else chr(96 + number - 26) * 2
 
@@ -196,11 +213,9 @@ class _Mutator:
         visit(self.doc.children, "")
         return out
 
-    def home_of(self, pasal: Node) -> tuple[str, list[Node]]:
-        for bab, children in self.homes():
-            if any(child is pasal for child in children):
-                return bab, children
-        raise LookupError(pasal.path)
+    def home_map(self) -> dict[int, tuple[str, list[Node]]]:
+        """id of a Pasal → its home (BAB path, list of children)."""
+        return {id(child): home for home in self.homes() for child in home[1] if child.kind == "pasal"}
 
     def slot(self, children: list[Node]) -> int:
         """A random position among the Pasal of a home (never before the first Pasal)."""
@@ -250,12 +265,12 @@ class _Mutator:
         return True
 
     def delete_pasal(self) -> bool:
-        choices = [p for p in self.candidates() if len(self._pasal_in(self.home_of(p)[1])) >= 2]
+        homes = self.home_map()
+        choices = [p for p in self.candidates() if len(self._pasal_in(homes[id(p)][1])) >= 2]
         if not choices:
             return False
         pasal = self.rng.choice(choices)
-        _, children = self.home_of(pasal)
-        children.remove(pasal)
+        _remove(homes[id(pasal)][1], pasal)
         self.pending.append(_Pending("delete_pasal", None, self.old_paths(pasal), [pasal.path], []))
         return True
 
@@ -264,14 +279,15 @@ class _Mutator:
         return [child for child in children if child.kind == "pasal"]
 
     def move_pasal(self) -> bool:
-        choices = [p for p in self.candidates() if len(self._pasal_in(self.home_of(p)[1])) >= 2]
+        homes = self.home_map()
+        choices = [p for p in self.candidates() if len(self._pasal_in(homes[id(p)][1])) >= 2]
         self.rng.shuffle(choices)
         for pasal in choices:
-            bab, children = self.home_of(pasal)
+            bab, children = homes[id(pasal)]
             targets = [home for home in self.homes() if home[0] != bab]
             if not targets:
                 continue
-            children.remove(pasal)
+            _remove(children, pasal)
             _, target = self.rng.choice(targets)
             target.insert(self.slot(target), pasal)
             self.touched.add(id(pasal))
@@ -294,17 +310,21 @@ class _Mutator:
             return False
         pasal, parent, unit = self.rng.choice(choices)
         words = unit.text.split()
-        cut = self.rng.randint(int(len(words) * 0.4), int(len(words) * 0.65))
+        middle = range(int(len(words) * 0.3), int(len(words) * 0.7) + 1)
+        # Cut where a drafter would: after a comma or before a conjunction or a clause.
+        natural = [k for k in middle if words[k - 1].endswith(",") or words[k].lower() in CLAUSE_WORDS]
+        cut = self.rng.choice(natural or list(middle))
         first = " ".join(words[:cut]).rstrip(",;:") + "."
-        rest = " ".join(words[cut:])
-        if self.rng.random() < 0.5:
-            second = f"{self.rng.choice(SPLIT_OPENERS)} {rest}"
-        else:
-            second = rest[:1].upper() + rest[1:]
+        rest = words[cut:]
+        if rest[0].lower() in ("dan", "serta", "atau"):
+            rest = rest[1:]
+        opener = self.rng.choice(SPLIT_OPENERS)
+        second = f"{opener} {' '.join(rest)}" if opener else " ".join(rest)
+        second = second[:1].upper() + second[1:]
         unit.text = first
         part = Node(kind="ayat", path="", number="0", marker="(0)", text=second)
         self.keep.append(part)
-        parent.children.insert(parent.children.index(unit) + 1, part)
+        parent.children.insert(_index(parent.children, unit) + 1, part)
         self.derived.append((self.origin[id(unit)], part))
         self.touched.add(id(pasal))
         self.pending.append(_Pending("split_ayat", pasal, set(), [unit.path], [unit, part]))
@@ -327,10 +347,12 @@ class _Mutator:
             return False
         pasal, parent, left, right = self.rng.choice(choices)
         left.text = f"{left.text.rstrip('.;')}, dan {right.text}"
-        parent.children.remove(right)
+        _remove(parent.children, right)
         self.derived.append((self.origin[id(right)], left))
         self.touched.add(id(pasal))
-        self.pending.append(_Pending("merge_ayat", pasal, set(), [left.path, right.path], [left]))
+        self.pending.append(
+            _Pending("merge_ayat", pasal, {self.origin[id(right)]}, [left.path, right.path], [left])
+        )
         return True
 
     def insert_unit(self) -> bool:
@@ -351,7 +373,11 @@ class _Mutator:
             text = f"{term} adalah {self.rng.choice(OBJECTS)} {self.rng.choice(TAILS)}."
             marker = "0" + (sibling.marker or ".")[-1]
         else:
-            text, marker = f"{self.rng.choice(ITEMS)};", "0" + (sibling.marker or ".")[-1]
+            listed = {
+                n.text.rstrip(".;: ").removesuffix("; dan").removesuffix("; atau") for n in parent.children
+            }
+            text = f"{self.rng.choice([item for item in ITEMS if item not in listed])};"
+            marker = "0" + (sibling.marker or ".")[-1]
         unit = Node(kind=sibling.kind, path="", number="0", marker=marker, text=text)
         self.keep.append(unit)
         self.fresh.add(id(unit))
@@ -370,7 +396,7 @@ class _Mutator:
         if not choices:
             return False
         pasal, parent, unit = self.rng.choice(choices)
-        parent.children.remove(unit)
+        _remove(parent.children, unit)
         self.touched.add(id(pasal))
         self.pending.append(_Pending("delete_unit", pasal, self.old_paths(unit), [unit.path], []))
         return True
@@ -390,11 +416,15 @@ class _Mutator:
 
     def reword(self, text: str) -> str:
         words = text.split()
-        for _ in range(self.rng.randint(1, 3)):
-            op = self.rng.choice(("replace", "insert", "delete"))
+        # A few words: up to three in a long provision; a word added to a short item
+        # ("JKM;" → "JKM dan JKK;"), since swapping its only word would make it another item.
+        short = len(words) < 4
+        for _ in range(self.rng.randint(1, max(1, min(3, len(words) // 6)))):
+            op = "insert" if short else self.rng.choice(("replace", "insert", "delete"))
             index = self.rng.randrange(len(words))
             if op == "insert":
-                words.insert(self.rng.randint(1, len(words)), self.rng.choice(EDIT_WORDS))
+                low = 0 if short else 1
+                words.insert(self.rng.randint(low, max(low, len(words) - 1)), self.rng.choice(EDIT_WORDS))
             elif op == "replace":
                 word = words[index]
                 stem = word.rstrip(".,;:")
@@ -452,6 +482,8 @@ class _Mutator:
     def update_references(self) -> None:
         """Renumber "Pasal 7 ayat (2)" and "ayat (2)" in old texts as a careful drafter would."""
         where = {self.origin[id(n)]: n for n in self.doc.walk() if id(n) in self.origin}
+        for old, node in self.derived:
+            where.setdefault(old, node)  # an ayat merged into the one before it
         for pasal in self.doc.pasal():
             own = self.origin.get(id(pasal))
             for node in pasal.walk():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,8 +14,12 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
+from portal.accounts import admin as account_admin
+from portal.accounts import views as account_views
+from portal.accounts.web import LoginRequired, login_redirect
 from portal.config import Settings, load_settings
 from portal.db import tortoise_config
+from portal.mail.outbox import deliver_pending
 from portal.versions import compare_views
 from portal.versions import views as version_views
 from portal.versions.compare_views import ComparisonCache
@@ -21,6 +27,16 @@ from portal.versions.views import VersionCache
 from portal.web import errors, lang
 from portal.web.security import SecurityHeadersMiddleware
 from portal.web.templating import STATIC_DIR, Renderer
+
+
+async def mail_worker(settings: Settings, every: float = 30.0) -> None:
+    """Deliver the outbox while the portal runs; a failure waits for the next round."""
+    while True:
+        try:
+            await deliver_pending(settings)
+        except Exception:  # the worker must outlive any one bad round
+            logging.getLogger("portal.mail").exception("mail delivery round failed")
+        await asyncio.sleep(every)
 
 
 def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> Starlette:
@@ -31,7 +47,11 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if manage_orm:
             async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
-                yield
+                worker = asyncio.create_task(mail_worker(settings))
+                try:
+                    yield
+                finally:
+                    worker.cancel()
         else:
             yield
 
@@ -41,10 +61,16 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
             *compare_views.routes,  # before the version routes, whose {versi} would match 'banding'
             *version_views.routes,
             *lang.routes,
+            *account_views.routes,
+            *account_admin.routes,
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         middleware=[Middleware(SecurityHeadersMiddleware, https=settings.https)],
-        exception_handlers={HTTPException: errors.http_error, Exception: errors.server_error},
+        exception_handlers={
+            HTTPException: errors.http_error,
+            LoginRequired: login_redirect,
+            Exception: errors.server_error,
+        },
         lifespan=lifespan,
     )
     app.state.settings = settings

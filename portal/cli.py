@@ -31,6 +31,11 @@ MESSAGES = {
         "Empty database: sample drafts imported from {path}",
     ),
     "no_files": ("tidak ada berkas draf di {path}", "no draft files under {path}"),
+    "password_mismatch": ("kedua kata sandi tidak sama", "the two passwords are not the same"),
+    "user_created": ("akun dibuat: {email} ({role})", "account created: {email} ({role})"),
+    "user_unknown": ("tidak ada akun {email}", "no account {email}"),
+    "user_disabled": ("akun dinonaktifkan: {email}", "account disabled: {email}"),
+    "mail_sent": ("{count} pesan terkirim", "{count} messages sent"),
 }
 
 
@@ -136,6 +141,70 @@ def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
         out.write(as_text(comparison, args.lang))
     changed = any(change.kind != "same" for change in comparison.changes)
     return 1 if changed and args.exit_code else 0
+
+
+def cmd_user(args: argparse.Namespace, out: TextIO) -> int:
+    from portal.config import load_settings
+
+    settings = load_settings()
+
+    async def work() -> int:
+        from portal.accounts import services
+        from portal.accounts.models import User
+
+        if args.action == "create":
+            password = _read_password(args.password_stdin)
+            if password is None:
+                out.write(say("password_mismatch", args.lang) + "\n")
+                return 1
+            user, problems = await services.create_user(args.email, password, args.role, args.name)
+            if user is None:
+                from portal.web.forms import MESSAGES
+                from portal.web.i18n import Translator
+
+                t = Translator(args.lang)
+                out.writelines(t.gettext(MESSAGES.get(p, p)) + "\n" for p in problems)
+                return 1
+            out.write(say("user_created", args.lang, email=user.email, role=user.role) + "\n")
+            return 0
+        if args.action == "disable":
+            address = services.normalise_email(args.email)
+            target = await User.get_or_none(email=address) if address else None
+            if target is None:
+                out.write(say("user_unknown", args.lang, email=args.email) + "\n")
+                return 1
+            await services.set_active(None, target, False)
+            out.write(say("user_disabled", args.lang, email=target.email) + "\n")
+            return 0
+        query = User.all().order_by("email")
+        if args.role:
+            query = query.filter(role=args.role)
+        for user in await query:
+            state = "aktif" if user.is_active else "nonaktif"
+            out.write(f"{user.email}\t{user.role}\t{state}\t{user.name}\n")
+        return 0
+
+    return run_with_orm(settings, work)
+
+
+def _read_password(from_stdin: bool) -> str | None:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("Kata sandi / password: ")
+    again = getpass.getpass("Ulangi / again: ")
+    return first if first == again else None
+
+
+def cmd_mail(args: argparse.Namespace, out: TextIO) -> int:
+    from portal.config import load_settings
+    from portal.mail.outbox import deliver_pending
+
+    settings = load_settings()
+    sent = run_with_orm(settings, lambda: deliver_pending(settings, limit=1000))
+    out.write(say("mail_sent", args.lang, count=sent) + "\n")
+    return 0
 
 
 # -- import / serve ----------------------------------------------------------------
@@ -258,6 +327,33 @@ def build_parser() -> argparse.ArgumentParser:
         "--exit-code", action="store_true", help="exit 1 when the versions differ (like git diff --exit-code)"
     )
     diff.set_defaults(handler=cmd_diff)
+
+    from portal.accounts.labels import ROLES
+
+    user = add("user", "administer accounts: create, list, disable")
+    user_sub = user.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = user_sub.add_parser("create", help="create an active account with a role")
+    create.add_argument("email", metavar="EMAIL")
+    create.add_argument("--role", choices=ROLES, required=True, help="the account's role")
+    create.add_argument("--name", help="the person's name (default: the part of the address before @)")
+    create.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input instead of a prompt",
+    )
+    listing = user_sub.add_parser("list", help="list accounts")
+    listing.add_argument("--role", choices=ROLES, help="only this role")
+    disable = user_sub.add_parser("disable", help="disable an account and end its sessions")
+    disable.add_argument("email", metavar="EMAIL")
+    for sub_parser in (create, listing, disable):
+        sub_parser.add_argument("--lang", choices=["id", "en"], default="id", help="language of messages")
+    user.set_defaults(handler=cmd_user)
+
+    mail = add("mail", "deliver the mail waiting in the outbox")
+    mail_sub = mail.add_subparsers(dest="action", required=True, metavar="ACTION")
+    send = mail_sub.add_parser("send", help="send what is due now")
+    send.add_argument("--lang", choices=["id", "en"], default="id", help="language of messages")
+    mail.set_defaults(handler=cmd_mail)
     return parser
 
 

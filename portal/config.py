@@ -20,6 +20,16 @@ SETTINGS: dict[str, str] = {
     "PORTAL_DEFAULT_LANG": "id",
     "PORTAL_HTTPS": "false",
     "PORTAL_DEBUG": "false",
+    "PORTAL_BASE_URL": "http://127.0.0.1:8000",
+    "PORTAL_MAIL_FROM": "Raperda Portal <noreply@localhost>",
+    "PORTAL_SMTP_HOST": "",
+    "PORTAL_SMTP_PORT": "587",
+    "PORTAL_SMTP_USER": "",
+    "PORTAL_SMTP_PASSWORD": "",
+    "PORTAL_SMTP_STARTTLS": "true",
+    "PORTAL_LOGIN_MAX_FAILURES": "5",
+    "PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS": "20",
+    "PORTAL_LOGIN_LOCKOUT_MINUTES": "15",
 }
 
 
@@ -32,6 +42,16 @@ class Settings:
     default_lang: str = "id"
     https: bool = False
     debug: bool = False
+    base_url: str = "http://127.0.0.1:8000"
+    mail_from: str = "Raperda Portal <noreply@localhost>"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+    login_max_failures: int = 5
+    login_max_failures_per_address: int = 20
+    login_lockout_minutes: int = 15
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -66,6 +86,20 @@ def load_settings(env_file: str | Path | None = ".env", **overrides: str) -> Set
         secret_key=secret,
         drafts_dir=Path(get("PORTAL_DRAFTS_DIR", str(ROOT / "drafts"))).expanduser().resolve(),
         default_lang=lang if lang in ("id", "en") else "id",
-        https=get("PORTAL_HTTPS", "false").lower() in ("1", "true", "yes"),
-        debug=get("PORTAL_DEBUG", "false").lower() in ("1", "true", "yes"),
+        https=_flag(get("PORTAL_HTTPS", "false")),
+        debug=_flag(get("PORTAL_DEBUG", "false")),
+        base_url=get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        mail_from=get("PORTAL_MAIL_FROM", "Raperda Portal <noreply@localhost>"),
+        smtp_host=get("PORTAL_SMTP_HOST", ""),
+        smtp_port=int(get("PORTAL_SMTP_PORT", "587")),
+        smtp_user=get("PORTAL_SMTP_USER", ""),
+        smtp_password=get("PORTAL_SMTP_PASSWORD", ""),
+        smtp_starttls=_flag(get("PORTAL_SMTP_STARTTLS", "true")),
+        login_max_failures=int(get("PORTAL_LOGIN_MAX_FAILURES", "5")),
+        login_max_failures_per_address=int(get("PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
+        login_lockout_minutes=int(get("PORTAL_LOGIN_LOCKOUT_MINUTES", "15")),
     )
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")

@@ -76,3 +76,8 @@ class Translator:
             "format_datetime": self.datetime,
             "format_number": self.number,
         }
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message

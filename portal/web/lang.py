@@ -9,7 +9,7 @@ from starlette.routing import Route
 from portal.web.i18n import LANG_COOKIE, LANGUAGES
 
 
-def _safe_next(value: str | None) -> str:
+def safe_next(value: str | None) -> str:
     # Only local paths: never an open redirect to another site.
     if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
         return "/"
@@ -18,7 +18,7 @@ def _safe_next(value: str | None) -> str:
 
 async def switch_language(request: Request) -> Response:
     lang = request.path_params["lang"]
-    target = _safe_next(request.query_params.get("next"))
+    target = safe_next(request.query_params.get("next"))
     response = RedirectResponse(target, status_code=303)
     if lang in LANGUAGES:
         response.set_cookie(

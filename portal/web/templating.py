@@ -10,10 +10,12 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from portal.accounts.labels import CATEGORY_NAMES, ROLE_NAMES
 from portal.config import ROOT
 from portal.document.citations import pasal_range
 from portal.document.nodes import Node
 from portal.web import markdown
+from portal.web.forms import MESSAGES
 from portal.web.i18n import Translator
 
 TEMPLATES_DIR = ROOT / "templates"
@@ -51,6 +53,9 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
         block=markdown.block,
         node_title=node_title,
         pasal_range=pasal_range,
+        messages=MESSAGES,
+        role_names=ROLE_NAMES,
+        category_names=CATEGORY_NAMES,
     )
     return env
 

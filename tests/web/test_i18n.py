@@ -7,7 +7,7 @@ from portal.config import ROOT
 from portal.web.i18n import LOCALE_DIR
 
 METHODS = [("portal/**.py", "python"), ("templates/**.html", "jinja2")]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 
 
 def used_messages() -> set[str]:

@@ -1,0 +1,88 @@
+"""Who may do what: the one place handlers ask.
+
+Permissions are granted to roles; every named route has a rule (a test walks
+every route × role, so a new route without a rule fails CI).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from portal.accounts.models import ROLES
+
+Permission = Literal[
+    "read",  # public pages: everyone, signed in or not
+    "account",  # one's own account: any signed-in person
+    "verification.apply",  # ask to be verified as a stakeholder
+    "admin.users",  # list users, change roles, disable, decide verification
+    "admin.audit",  # read the audit log
+]
+
+ANONYMOUS = "anonim"
+
+GRANTS: dict[str, frozenset[Permission]] = {
+    ANONYMOUS: frozenset({"read"}),
+    "publik": frozenset({"read", "account", "verification.apply"}),
+    "pemangku": frozenset({"read", "account"}),
+    "moderator": frozenset({"read", "account"}),
+    "penyusun": frozenset({"read", "account"}),
+    "admin": frozenset({"read", "account", "admin.users", "admin.audit"}),
+}
+if set(GRANTS) != {*ROLES, ANONYMOUS}:  # a typo in the table must fail at import
+    raise RuntimeError("GRANTS must name every role")
+
+# Route name → the permission it needs. "public" routes need nothing at all
+# (static files, the language switch, the login and registration forms).
+ROUTES: dict[str, Permission | Literal["public"]] = {
+    "index": "read",
+    "index_json": "read",
+    "index_json_alias": "read",
+    "regulation": "read",
+    "version": "read",
+    "provision": "read",
+    "history": "read",
+    "history_json": "read",
+    "compare_form": "read",
+    "compare": "read",
+    "compare_sub": "read",
+    "static": "public",
+    "switch_language": "public",
+    "register": "public",
+    "login": "public",
+    "logout": "public",
+    "forgot_password": "public",
+    "reset_password": "public",
+    "verify_email": "public",
+    "account": "account",
+    "account_password": "account",
+    "account_sessions": "account",
+    "account_verification": "verification.apply",
+    "admin_users": "admin.users",
+    "admin_user": "admin.users",
+    "admin_audit": "admin.audit",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking: a signed-in user's id and role, or anonymous."""
+
+    user_id: int | None
+    role: str
+
+    @property
+    def signed_in(self) -> bool:
+        return self.user_id is not None
+
+
+ANONYMOUS_ACTOR = Actor(None, ANONYMOUS)
+
+
+def can(actor: Actor, permission: Permission) -> bool:
+    return permission in GRANTS.get(actor.role, frozenset())
+
+
+def may_use_route(actor: Actor, route: str) -> bool:
+    rule = ROUTES[route]
+    return rule == "public" or can(actor, rule)

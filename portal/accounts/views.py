@@ -1,0 +1,253 @@
+"""Web handlers for registering, signing in and out, passwords and one's own account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from portal.accounts import services
+from portal.accounts.models import CATEGORIES, Session, VerificationRequest
+from portal.accounts.web import (
+    SESSION_COOKIE,
+    client_ip,
+    require,
+    set_session_cookie,
+)
+from portal.web.forms import csrf_token, read_form, text, with_csrf_cookie
+from portal.web.i18n import Translator
+from portal.web.lang import safe_next
+from portal.web.pages import request_lang
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
+    """A form page: never cached, with the CSRF token and its cookie."""
+    translator = Translator(request_lang(request))
+    html = request.app.state.renderer.render(
+        template, translator, current_path=request.url.path, csrf=csrf_token(request), **context
+    )
+    response = HTMLResponse(html, status_code=status, headers={"cache-control": "no-store"})
+    return with_csrf_cookie(request, response)
+
+
+def notice(request: Request, title: str, message: str, status: int = 200, **links: str) -> Response:
+    return render(request, "accounts/notice.html", status=status, title=title, message=message, links=links)
+
+
+# -- registration ---------------------------------------------------------------------
+
+
+async def register(request: Request) -> Response:
+    t = Translator(request_lang(request))
+    if request.method == "GET":
+        return render(request, "accounts/register.html", values={}, errors={})
+    form = await read_form(request)
+    values = {"name": text(form, "name", 200), "email": text(form, "email", 254)}
+    password, again = text(form, "password", 2000), text(form, "password2", 2000)
+    settings = request.app.state.settings
+    result = services.Registration({})
+    if password != again:
+        result = services.Registration({"password2": ["password_mismatch"]})
+    else:
+        result = await services.register(values["name"], values["email"], password, settings)
+    if result.errors:
+        return render(request, "accounts/register.html", status=400, values=values, errors=result.errors)
+    return notice(
+        request,
+        t.gettext("Check your email"),
+        t.gettext("If the address is right, a message with a link to activate your account is on its way."),
+    )
+
+
+async def verify_email(request: Request) -> Response:
+    t = Translator(request_lang(request))
+    user = await services.verify_email(request.path_params["token"])
+    if user is None:
+        return notice(
+            request,
+            t.gettext("Link not valid"),
+            t.gettext("This link is invalid or has expired. Ask for a new one."),
+            400,
+        )
+    return notice(
+        request,
+        t.gettext("Email address verified"),
+        t.gettext("Your account is active. You can sign in now."),
+        masuk="/masuk",
+    )
+
+
+# -- signing in and out -----------------------------------------------------------------
+
+
+async def login(request: Request) -> Response:
+    t = Translator(request_lang(request))
+    target = safe_next(request.query_params.get("next"))
+    if request.method == "GET":
+        return render(request, "accounts/login.html", values={}, error=None, next=target)
+    form = await read_form(request)
+    email = text(form, "email", 254)
+    settings = request.app.state.settings
+    result = await services.authenticate(email, text(form, "password", 2000), client_ip(request), settings)
+    if result.outcome == "ok" and result.user is not None:
+        previous = request.cookies.get(SESSION_COOKIE)
+        if previous:
+            await services.end_session(previous)  # rotate: never reuse a session across a login
+        token = await services.start_session(
+            result.user, client_ip(request), request.headers.get("user-agent")
+        )
+        response = RedirectResponse(safe_next(text(form, "next", 500) or target), status_code=303)
+        set_session_cookie(request, response, token)
+        return response
+    if result.outcome == "locked":
+        error = t.gettext(
+            "Too many failed attempts. Sign-in is locked for %(minutes)s minutes; try again later or reset your password.",
+            minutes=result.minutes,
+        )
+        status = 429
+    elif result.outcome == "unverified" and result.user is not None:
+        await services.send_verification(result.user, settings)
+        error = t.gettext("Your email address is not verified yet: we have sent the activation link again.")
+        status = 403
+    else:
+        error = t.gettext("The email address or the password is not correct.")
+        status = 400
+    return render(
+        request, "accounts/login.html", status=status, values={"email": email}, error=error, next=target
+    )
+
+
+async def logout(request: Request) -> Response:
+    if request.method == "GET":
+        return render(request, "accounts/logout.html")
+    await read_form(request)
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        await services.end_session(token)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+async def forgot_password(request: Request) -> Response:
+    t = Translator(request_lang(request))
+    if request.method == "GET":
+        return render(request, "accounts/forgot.html", values={})
+    form = await read_form(request)
+    await services.request_reset(text(form, "email", 254), request.app.state.settings)
+    return notice(
+        request,
+        t.gettext("Check your email"),
+        t.gettext("If an account uses this address, a link to set a new password is on its way."),
+    )
+
+
+async def reset_password(request: Request) -> Response:
+    t = Translator(request_lang(request))
+    token = request.path_params["token"]
+    if request.method == "GET":
+        return render(request, "accounts/reset.html", errors={}, token=token)
+    form = await read_form(request)
+    password, again = text(form, "password", 2000), text(form, "password2", 2000)
+    if password != again:
+        return render(
+            request,
+            "accounts/reset.html",
+            status=400,
+            errors={"password2": ["password_mismatch"]},
+            token=token,
+        )
+    user, problems = await services.reset_password(token, password)
+    if user is None:
+        return render(request, "accounts/reset.html", status=400, errors={"password": problems}, token=token)
+    return notice(
+        request,
+        t.gettext("Password changed"),
+        t.gettext("You can sign in with your new password."),
+        masuk="/masuk",
+    )
+
+
+# -- one's own account -------------------------------------------------------------------
+
+
+async def account(request: Request) -> Response:
+    user, session = await require(request, "account")
+    sessions = await Session.filter(user_id=user.id, revoked_at=None).order_by("-last_seen_at").limit(50)
+    requests = await VerificationRequest.filter(user_id=user.id).order_by("-id").limit(10)
+    return render(
+        request,
+        "accounts/account.html",
+        user=user,
+        session=session,
+        sessions=sessions,
+        verification_requests=requests,
+        categories=CATEGORIES,
+        can_apply=user.role == "publik" and not any(r.status == "pending" for r in requests),
+        errors={},
+        values={},
+        saved=request.query_params.get("disimpan"),
+    )
+
+
+async def account_password(request: Request) -> Response:
+    user, session = await require(request, "account")
+    form = await read_form(request)
+    new, again = text(form, "new", 2000), text(form, "new2", 2000)
+    errors = (
+        {"new2": ["password_mismatch"]}
+        if new != again
+        else await services.change_password(user, text(form, "current", 2000), new, session.id)
+    )
+    if errors:
+        return render(
+            request, "accounts/account.html", status=400, user=user, session=session, sessions=[],
+            verification_requests=[], categories=CATEGORIES, can_apply=False, errors=errors, values={}, saved=None,
+        )  # fmt: skip
+    return RedirectResponse("/akun?disimpan=sandi", status_code=303)
+
+
+async def account_sessions(request: Request) -> Response:
+    user, _session = await require(request, "account")
+    form = await read_form(request)
+    target = text(form, "session", 20)
+    if target.isdigit():
+        await Session.filter(id=int(target), user_id=user.id, revoked_at=None).update(
+            revoked_at=services.now()
+        )
+    return RedirectResponse("/akun?disimpan=sesi", status_code=303)
+
+
+async def account_verification(request: Request) -> Response:
+    user, session = await require(request, "verification.apply")
+    form = await read_form(request)
+    values = {
+        "organisation": text(form, "organisation", 200),
+        "category": text(form, "category", 40),
+        "note": text(form, "note", 2000),
+    }
+    _, errors = await services.apply_for_verification(
+        user, values["organisation"], values["category"], values["note"]
+    )
+    if errors:
+        return render(
+            request, "accounts/account.html", status=400, user=user, session=session, sessions=[],
+            verification_requests=[], categories=CATEGORIES, can_apply=True, errors=errors, values=values, saved=None,
+        )  # fmt: skip
+    return RedirectResponse("/akun?disimpan=verifikasi", status_code=303)
+
+
+routes = [
+    Route("/daftar", register, methods=["GET", "POST"], name="register"),
+    Route("/verifikasi/{token}", verify_email, name="verify_email"),
+    Route("/masuk", login, methods=["GET", "POST"], name="login"),
+    Route("/keluar", logout, methods=["GET", "POST"], name="logout"),
+    Route("/lupa-sandi", forgot_password, methods=["GET", "POST"], name="forgot_password"),
+    Route("/atur-sandi/{token}", reset_password, methods=["GET", "POST"], name="reset_password"),
+    Route("/akun", account, name="account"),
+    Route("/akun/sandi", account_password, methods=["POST"], name="account_password"),
+    Route("/akun/sesi", account_sessions, methods=["POST"], name="account_sessions"),
+    Route("/akun/verifikasi", account_verification, methods=["POST"], name="account_verification"),
+]

@@ -1,0 +1,92 @@
+"""Forms: CSRF protection, reading bodies within limits, and messages for errors.
+
+CSRF: a random value in the 'csrf' cookie (SameSite=Lax, HttpOnly) and, in each
+form, its HMAC under the secret key; a POST is refused (403) unless they match
+and, when the browser says where the request comes from, it comes from here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from portal.web.i18n import N_
+
+CSRF_COOKIE = "csrf"
+CSRF_FIELD = "csrf_token"
+
+# Error keys → messages (English ids; the Indonesian catalog translates them).
+MESSAGES: dict[str, str] = {
+    "required": N_("This field is required."),
+    "too_long": N_("This is too long."),
+    "email_invalid": N_("This is not a valid email address."),
+    "email_taken": N_("This email address is already registered."),
+    "password_short": N_("The password needs at least 10 characters."),
+    "password_long": N_("The password is too long."),
+    "password_common": N_("This password is too common: choose one that is harder to guess."),
+    "password_personal": N_("The password must not contain your name or email address."),
+    "password_wrong": N_("The current password is not correct."),
+    "password_mismatch": N_("The two passwords are not the same."),
+    "token_invalid": N_("This link is invalid or has expired. Ask for a new one."),
+    "role_invalid": N_("Unknown role."),
+    "choice_invalid": N_("Choose one of the options."),
+}
+
+
+def _sign(secret: str, value: str) -> str:
+    return hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_token(request: Request) -> str:
+    """The token to put in a form; remembers a new cookie value on request.state."""
+    cookie = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
+    if not cookie or len(cookie) < 32:
+        cookie = secrets.token_urlsafe(32)
+        request.state.new_csrf = cookie
+    return _sign(request.app.state.settings.secret_key, cookie)
+
+
+def with_csrf_cookie(request: Request, response: Response) -> Response:
+    """Set the cookie when this request made a new value for it."""
+    value = getattr(request.state, "new_csrf", None)
+    if value:
+        response.set_cookie(
+            CSRF_COOKIE, value, httponly=True, samesite="lax", secure=bool(request.app.state.settings.https)
+        )
+    return response
+
+
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if not origin or origin == "null":
+        return True  # not every client sends one; the token still has to match
+    host = request.headers.get("host", "")
+    scheme_stripped = origin.split("://", 1)[-1]
+    return scheme_stripped.split("/", 1)[0] == host
+
+
+async def read_form(request: Request) -> FormData:
+    """The posted form, after the CSRF check (403 when it fails)."""
+    form = await request.form(max_files=0, max_fields=100)
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    sent = form.get(CSRF_FIELD)
+    expected = _sign(request.app.state.settings.secret_key, cookie) if cookie else ""
+    if (
+        not cookie
+        or not isinstance(sent, str)
+        or not hmac.compare_digest(sent, expected)
+        or not _same_origin(request)
+    ):
+        raise HTTPException(status_code=403, detail="csrf")
+    return form
+
+
+def text(form: FormData, name: str, limit: int = 5000) -> str:
+    value = form.get(name)
+    return value[:limit] if isinstance(value, str) else ""
