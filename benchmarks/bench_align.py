@@ -14,10 +14,10 @@ pairs. Precision = right predicted pairs / predicted pairs; recall = right predi
 pairs / true pairs, summed over all cases. Aims (product owner): ≥ 99 % on Pasal,
 ≥ 97 % on units.
 
-Speed: a generated 500-Pasal draft and a mutated version of it (10 structural changes,
-word edits in 10 % of the texts) written to a temporary folder; medians of several runs of
-(a) the portal's compare split into parse, align and word diffs (every diff checked to
-give back both texts exactly), (b) ``git diff --no-index`` on one-word-per-line copies of
+Speed: a generated 500-Pasal draft and a mutated version of it (``SPEED_PLAN``: 10
+structural changes of every kind; word edits in 10 % of the texts) written to a temporary
+folder; medians of several runs of (a) the portal's compare split into parse, align, word
+diffs and the references check (every diff checked to give back both texts exactly), (b) ``git diff --no-index`` on one-word-per-line copies of
 the two files, (c) ``git diff --no-index --word-diff`` on the files, (d) difflib on the
 whole texts split into words (in a subprocess with a time limit), (e) Pasal paired by
 number + difflib per Pasal. Aim: align + all word diffs within 3 x (b).
@@ -49,6 +49,7 @@ from portal.document import Document, Node, parse
 from portal.versions.align import UNIT_KINDS, Alignment, align, subtree_text
 from portal.versions.compare import compare, own_text
 from portal.versions.diff import Piece, new_text, old_text, word_diff
+from portal.versions.refs import check_references
 
 SAMPLES = ("v1", "v2", "v3")
 DRAFTS = ROOT / "drafts" / "jamsos-ketenagakerjaan"
@@ -56,6 +57,19 @@ AIM_PASAL = 0.99
 AIM_UNITS = 0.97
 AIM_RATIO = 3.0
 Pair = tuple[str, str]
+# The structural changes of the speed case: ten, of every kind.
+SPEED_PLAN = (
+    "insert_pasal",
+    "insert_pasal",
+    "delete_pasal",
+    "move_pasal",
+    "move_pasal",
+    "split_ayat",
+    "split_ayat",
+    "merge_ayat",
+    "insert_unit",
+    "delete_unit",
+)
 
 
 # -- quality ---------------------------------------------------------------------------
@@ -592,7 +606,7 @@ def speed(pasal: int, seed: int, runs: int, timeout: float, slow: bool) -> float
     print(machine_line())
     old_text_ = generate_draft(pasal, seed)
     old_doc = parse(old_text_)
-    mutation = mutate(old_doc, random.Random(seed), 10, edit_share=0.10)
+    mutation = mutate(old_doc, random.Random(seed), len(SPEED_PLAN), plan=SPEED_PLAN, edit_share=0.10)
     new_text_ = mutation.text
     kinds = Counter(op.kind for op in mutation.operations)
     print(
@@ -626,6 +640,7 @@ def speed(pasal: int, seed: int, runs: int, timeout: float, slow: bool) -> float
             ("align", lambda: align(old_doc, new_doc)),
             ("word diffs", lambda: portal_diffs(old_doc, new_doc, alignment)),
             ("align + word diffs", lambda: portal_diffs(old_doc, new_doc, align(old_doc, new_doc))),
+            ("references check (in compare)", lambda: check_references(old_doc, new_doc, alignment)),
             ("compare() (align, diffs, references)", lambda: compare(old_doc, new_doc)),
             ("git diff, one word per line", lambda: git(str(old_words), str(new_words))),
             ("git diff --word-diff", lambda: git("--word-diff", str(old_path), str(new_path))),

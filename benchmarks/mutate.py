@@ -573,17 +573,23 @@ def mutate(
     ops: int,
     *,
     kinds: Sequence[str] = STRUCTURAL,
+    plan: Sequence[str] = (),
     edit_share: float | None = None,
     update_refs: bool = True,
 ) -> Mutation:
-    """``ops`` structural mutations of kinds drawn from ``kinds``, then word edits in a share
-    of the Pasal texts and units (``edit_share``; drawn from 5–20 % when None), renumbering,
-    and (``update_refs``) cross-references renumbered to follow. The input is not changed."""
+    """``ops`` structural mutations of kinds drawn from ``kinds`` (the k-th of kind ``plan[k]``
+    when given, if it can be applied), then word edits in a share of the Pasal texts and
+    units (``edit_share``; drawn from 5–20 % when None), renumbering, and (``update_refs``)
+    cross-references renumbered to follow. The input is not changed."""
     mutator = _Mutator(document, rng)
-    for _ in range(ops):
+    for step in range(ops):
         order = list(kinds)
         rng.shuffle(order)
+        if step < len(plan):
+            order.insert(0, plan[step])
         for kind in order:
+            if kind not in STRUCTURAL:
+                raise ValueError(f"unknown mutation {kind!r}")
             if getattr(mutator, kind)():
                 break
     mutator.edit_words(rng.uniform(0.05, 0.2) if edit_share is None else edit_share)

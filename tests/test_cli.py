@@ -166,3 +166,26 @@ def test_diff_exit_code_and_bad_input(tmp_path: Path) -> None:
     bad = tmp_path / "x.md"
     bad.write_text("bukan draf\n", encoding="utf-8")
     assert run("diff", same, str(bad))[0] == 2
+
+
+def test_user_create_list_disable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("PORTAL_DATABASE_URL", raising=False)
+    monkeypatch.setattr("sys.stdin", io.StringIO("Kunci-Serang-2026!\n"))
+    code, out = run("user", "create", "Admin@Banten.go.id", "--role", "admin", "--password-stdin")
+    assert (code, out) == (0, "akun dibuat: admin@banten.go.id (admin)\n")
+    monkeypatch.setattr("sys.stdin", io.StringIO("123456\n"))
+    code, out = run("user", "create", "lain@banten.go.id", "--role", "publik", "--password-stdin")
+    assert code == 1
+    assert "Kata sandi harus terdiri atas paling sedikit 10 karakter." in out
+    code, out = run("user", "list")
+    assert out == "admin@banten.go.id\tadmin\taktif\tadmin\n"
+    assert run("user", "disable", "admin@banten.go.id") == (0, "akun dinonaktifkan: admin@banten.go.id\n")
+    assert run("user", "list", "--role", "admin")[1] == "admin@banten.go.id\tadmin\tnonaktif\tadmin\n"
+    assert run("user", "disable", "tidak-ada@banten.go.id")[0] == 1
+
+
+def test_mail_send_delivers_the_outbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("PORTAL_DATABASE_URL", raising=False)
+    assert run("mail", "send") == (0, "0 pesan terkirim\n")
