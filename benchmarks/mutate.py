@@ -549,13 +549,13 @@ class _Mutator:
             unit_pairs.add((old, node.path))
         operations = []
         for p in self.pending:
-            old = set(p.removed)
-            new: set[str] = set()
+            olds = set(p.removed)
+            news: set[str] = set()
             if p.pasal is not None:
-                old |= self.old_paths(p.pasal)
-                new = {n.path for n in p.pasal.walk() if n.kind in ("pasal", *UNIT_KINDS)}
+                olds |= self.old_paths(p.pasal)
+                news = {n.path for n in p.pasal.walk() if n.kind in ("pasal", *UNIT_KINDS)}
             detail = f"{', '.join(p.main_old) or '—'} → {', '.join(n.path for n in p.main_new) or '—'}"
-            operations.append(Operation(p.kind, detail, frozenset(old), frozenset(new)))
+            operations.append(Operation(p.kind, detail, frozenset(olds), frozenset(news)))
         meta = dataclasses.replace(self.doc.meta, versi=f"{self.doc.meta.versi}-m")
         document = Document(meta=meta, children=self.doc.children)
         text = write(document)

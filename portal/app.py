@@ -25,7 +25,7 @@ from portal.versions import views as version_views
 from portal.versions.compare_views import ComparisonCache
 from portal.versions.views import VersionCache
 from portal.web import errors, lang
-from portal.web.security import SecurityHeadersMiddleware
+from portal.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from portal.web.templating import STATIC_DIR, Renderer
 
 
@@ -65,7 +65,10 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
             *account_admin.routes,
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
-        middleware=[Middleware(SecurityHeadersMiddleware, https=settings.https)],
+        middleware=[
+            Middleware(SecurityHeadersMiddleware, https=settings.https),
+            Middleware(BodyLimitMiddleware, limit=settings.max_body_bytes),
+        ],
         exception_handlers={
             HTTPException: errors.http_error,
             LoginRequired: login_redirect,

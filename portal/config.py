@@ -30,6 +30,7 @@ SETTINGS: dict[str, str] = {
     "PORTAL_LOGIN_MAX_FAILURES": "5",
     "PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS": "20",
     "PORTAL_LOGIN_LOCKOUT_MINUTES": "15",
+    "PORTAL_MAX_BODY_BYTES": "1048576",
 }
 
 
@@ -52,6 +53,7 @@ class Settings:
     login_max_failures: int = 5
     login_max_failures_per_address: int = 20
     login_lockout_minutes: int = 15
+    max_body_bytes: int = 1024 * 1024
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -98,6 +100,7 @@ def load_settings(env_file: str | Path | None = ".env", **overrides: str) -> Set
         login_max_failures=int(get("PORTAL_LOGIN_MAX_FAILURES", "5")),
         login_max_failures_per_address=int(get("PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
         login_lockout_minutes=int(get("PORTAL_LOGIN_LOCKOUT_MINUTES", "15")),
+        max_body_bytes=int(get("PORTAL_MAX_BODY_BYTES", str(1024 * 1024))),
     )
 
 

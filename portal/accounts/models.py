@@ -134,3 +134,21 @@ class VerificationRequest(Model):
     class Meta:
         table = "verification_request"
         ordering = ("-id",)
+
+
+class ApiToken(Model):
+    """A personal token for the JSON API: shown once, stored hashed, scoped, revocable."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="api_tokens", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=100)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    scope = fields.CharField(max_length=10, description="read or write")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_used_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_token"

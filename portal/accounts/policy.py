@@ -55,6 +55,8 @@ ROUTES: dict[str, Permission | Literal["public"]] = {
     "reset_password": "public",
     "verify_email": "public",
     "account": "account",
+    "account_json": "account",
+    "account_tokens": "account",
     "account_password": "account",
     "account_sessions": "account",
     "account_verification": "verification.apply",

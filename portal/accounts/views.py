@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from portal.accounts import services
-from portal.accounts.models import CATEGORIES, Session, VerificationRequest
+from portal.accounts.models import CATEGORIES, ApiToken, Session, VerificationRequest
 from portal.accounts.web import (
     SESSION_COOKIE,
     client_ip,
     require,
+    require_api,
     set_session_cookie,
 )
 from portal.web.forms import csrf_token, read_form, text, with_csrf_cookie
@@ -173,23 +174,67 @@ async def reset_password(request: Request) -> Response:
 # -- one's own account -------------------------------------------------------------------
 
 
-async def account(request: Request) -> Response:
-    user, session = await require(request, "account")
+async def _account_page(
+    request: Request,
+    user: Any,
+    session: Session,
+    *,
+    status: int = 200,
+    errors: dict[str, list[str]] | None = None,
+    values: dict[str, str] | None = None,
+    new_token: str | None = None,
+) -> Response:
     sessions = await Session.filter(user_id=user.id, revoked_at=None).order_by("-last_seen_at").limit(50)
     requests = await VerificationRequest.filter(user_id=user.id).order_by("-id").limit(10)
+    tokens = await ApiToken.filter(user_id=user.id, revoked_at=None).order_by("-id").limit(50)
     return render(
         request,
         "accounts/account.html",
+        status=status,
         user=user,
         session=session,
         sessions=sessions,
         verification_requests=requests,
+        tokens=tokens,
+        new_token=new_token,
         categories=CATEGORIES,
         can_apply=user.role == "publik" and not any(r.status == "pending" for r in requests),
-        errors={},
-        values={},
+        errors=errors or {},
+        values=values or {},
         saved=request.query_params.get("disimpan"),
     )
+
+
+async def account(request: Request) -> Response:
+    if request.url.path.endswith(".json"):
+        owner = await require_api(request, "account")
+        return JSONResponse(
+            {
+                "email": owner.email,
+                "name": owner.name,
+                "role": owner.role,
+                "organisation": owner.organisation,
+            },
+            headers={"cache-control": "no-store"},
+        )
+    user, session = await require(request, "account")
+    return await _account_page(request, user, session)
+
+
+async def account_tokens(request: Request) -> Response:
+    user, session = await require(request, "account")
+    form = await read_form(request)
+    if text(form, "action", 20) == "revoke":
+        raw = text(form, "token", 20)
+        if raw.isdigit():
+            await services.revoke_token(user, int(raw))
+        return RedirectResponse("/akun?disimpan=token", status_code=303)
+    values = {"token_name": text(form, "token_name", 100), "scope": text(form, "scope", 10)}
+    plain, errors = await services.create_token(user, values["token_name"], values["scope"])
+    if plain is None:
+        return await _account_page(request, user, session, status=400, errors=errors, values=values)
+    # Shown once, now: only its hash is kept.
+    return await _account_page(request, user, session, new_token=plain)
 
 
 async def account_password(request: Request) -> Response:
@@ -202,10 +247,7 @@ async def account_password(request: Request) -> Response:
         else await services.change_password(user, text(form, "current", 2000), new, session.id)
     )
     if errors:
-        return render(
-            request, "accounts/account.html", status=400, user=user, session=session, sessions=[],
-            verification_requests=[], categories=CATEGORIES, can_apply=False, errors=errors, values={}, saved=None,
-        )  # fmt: skip
+        return await _account_page(request, user, session, status=400, errors=errors)
     return RedirectResponse("/akun?disimpan=sandi", status_code=303)
 
 
@@ -232,10 +274,7 @@ async def account_verification(request: Request) -> Response:
         user, values["organisation"], values["category"], values["note"]
     )
     if errors:
-        return render(
-            request, "accounts/account.html", status=400, user=user, session=session, sessions=[],
-            verification_requests=[], categories=CATEGORIES, can_apply=True, errors=errors, values=values, saved=None,
-        )  # fmt: skip
+        return await _account_page(request, user, session, status=400, errors=errors, values=values)
     return RedirectResponse("/akun?disimpan=verifikasi", status_code=303)
 
 
@@ -247,6 +286,8 @@ routes = [
     Route("/lupa-sandi", forgot_password, methods=["GET", "POST"], name="forgot_password"),
     Route("/atur-sandi/{token}", reset_password, methods=["GET", "POST"], name="reset_password"),
     Route("/akun", account, name="account"),
+    Route("/akun.json", account, name="account_json"),
+    Route("/akun/token", account_tokens, methods=["POST"], name="account_tokens"),
     Route("/akun/sandi", account_password, methods=["POST"], name="account_password"),
     Route("/akun/sesi", account_sessions, methods=["POST"], name="account_sessions"),
     Route("/akun/verifikasi", account_verification, methods=["POST"], name="account_verification"),

@@ -25,6 +25,16 @@ async def identify(request: Request) -> tuple[Actor, User | None, Session | None
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     identity: tuple[Actor, User | None, Session | None] = (ANONYMOUS_ACTOR, None, None)
+    authorization = request.headers.get("authorization", "")
+    if authorization.lower().startswith("bearer "):
+        found_token = await services.token_user(authorization[7:].strip(), request.method, client_ip(request))
+        if found_token is None:
+            raise HTTPException(status_code=401, headers={"www-authenticate": "Bearer"})
+        api_token, token_owner = found_token
+        request.state.api_token = api_token
+        identity = (Actor(token_owner.id, token_owner.role), token_owner, None)
+        request.state.identity = identity
+        return identity
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         found = await services.session_user(token)
@@ -38,11 +48,23 @@ async def identify(request: Request) -> tuple[Actor, User | None, Session | None
 async def require(request: Request, permission: Permission) -> tuple[User, Session]:
     """The signed-in user allowed ``permission``; else to the login page, or 403."""
     actor, user, session = await identify(request)
-    if user is None or session is None:
+    if user is None:
         raise LoginRequired
+    if session is None:  # signed in with an API token: only the JSON API
+        raise HTTPException(status_code=403)
     if not can(actor, permission):
         raise HTTPException(status_code=403)
     return user, session
+
+
+async def require_api(request: Request, permission: Permission) -> User:
+    """For JSON endpoints: a session or a personal API token (401 without either)."""
+    actor, user, _ = await identify(request)
+    if user is None:
+        raise HTTPException(status_code=401, headers={"www-authenticate": "Bearer"})
+    if not can(actor, permission):
+        raise HTTPException(status_code=403)
+    return user
 
 
 def set_session_cookie(request: Request, response: Response, token: str) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import httpx
 
-from portal.accounts.models import AuditEvent, MailMessage, Session, User
+from portal.accounts.models import ApiToken, AuditEvent, MailMessage, Session, User
 from tests.accounts.helpers import PASSWORD, csrf_of, last_link, make_user, post_form, sign_in
 
 
@@ -216,3 +216,33 @@ async def test_admin_changes_roles_and_disables_accounts(client: httpx.AsyncClie
             "penyusun@contoh.id",
         )
     ).status_code == 400
+
+
+async def test_api_tokens_are_shown_once_scoped_and_revocable(client: httpx.AsyncClient, db: object) -> None:
+    await make_user("ada@contoh.id")
+    await sign_in(client, "ada@contoh.id")
+    created = await post_form(
+        client, "/akun/token", {"token_name": "Skrip rekap", "scope": "read"}, form_url="/akun"
+    )
+    assert created.status_code == 200
+    token = created.text.split('<code class="new-token">')[1].split("</code>")[0]
+    assert token.startswith("rp_")
+    assert token not in (await client.get("/akun")).text  # shown once
+    api = httpx.AsyncClient(transport=client._transport, base_url="http://portal.test")
+    me = await api.get("/akun.json", headers={"authorization": f"Bearer {token}"})
+    assert me.json() == {"email": "ada@contoh.id", "name": "Ada", "role": "publik", "organisation": None}
+    assert (
+        await api.get("/akun", headers={"authorization": f"Bearer {token}"})
+    ).status_code == 403  # HTML needs a session
+    read_only = await api.post(
+        "/akun/token",
+        data={"token_name": "x", "scope": "write"},
+        headers={"authorization": f"Bearer {token}"},
+    )
+    assert read_only.status_code == 401  # a read token cannot write
+    assert (await api.get("/akun.json", headers={"authorization": "Bearer rp_salah"})).status_code == 401
+    assert (await api.get("/akun.json")).status_code == 401
+    token_id = (await ApiToken.get(name="Skrip rekap")).id
+    await post_form(client, "/akun/token", {"action": "revoke", "token": str(token_id)}, form_url="/akun")
+    assert (await api.get("/akun.json", headers={"authorization": f"Bearer {token}"})).status_code == 401
+    assert {"token.create", "token.revoke"} <= set(await AuditEvent.all().values_list("action", flat=True))

@@ -9,9 +9,9 @@ from functools import cache
 import pytest
 
 from benchmarks.mutate import Mutation, is_pasal, is_unit, mutate
+from portal.config import ROOT
 from portal.document import Document, parse, write
 from portal.versions.align import align
-from tests.conftest import ROOT
 
 DRAFTS = ROOT / "drafts" / "jamsos-ketenagakerjaan"
 FRONT = (

@@ -225,3 +225,30 @@ async def test_server_error_page_in_both_languages(app: Starlette, db: object) -
         english = await client.get("/boom?lang=en")
         assert "Something went wrong" in english.text
         assert (await client.get("/boom.json")).json()["error"]["status"] == 500
+
+
+async def test_oversized_bodies_get_413_before_being_read(client: httpx.AsyncClient, db: object) -> None:
+    big = b"x" * (1024 * 1024 + 1)
+    response = await client.post(
+        "/masuk", content=big, headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert response.status_code == 413
+
+    async def stream():  # type: ignore[no-untyped-def]
+        for _ in range(20):
+            yield b"y" * 100_000
+
+    streamed = await client.post(
+        "/masuk", content=stream(), headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert streamed.status_code == 413
+
+
+async def test_malformed_form_input_never_gives_500(client: httpx.AsyncClient, db: object) -> None:
+    for body, kind in (
+        (b"\xff\xfe\x00garbage", "application/x-www-form-urlencoded"),
+        (b"--x\r\nnot a part", "multipart/form-data; boundary=x"),
+        (b"%%%=&&=", "application/x-www-form-urlencoded"),
+    ):
+        response = await client.post("/daftar", content=body, headers={"content-type": kind})
+        assert response.status_code in (400, 403), (body, response.status_code)
