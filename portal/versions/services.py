@@ -12,6 +12,7 @@ from typing import Any, Literal
 from tortoise.transactions import in_transaction
 
 from portal.document import Document, Konsultasi, Metadata, Node, parse, write
+from portal.accounts.models import AuditEvent
 from portal.versions.align import Alignment, align
 from portal.versions.models import AlignmentRow, Provision, Regulation, Version
 
@@ -147,6 +148,13 @@ async def import_document(document: Document, *, now: dt.datetime | None = None)
                 .exclude(id=version.id)
                 .update(status="superseded")
             )
+        await AuditEvent.create(
+            actor=None,
+            actor_label="sistem (portal import)",
+            action="version.publish",
+            target=f"version:{meta.slug}/{meta.versi}",
+            details={"checksum": digest, "previous": previous.versi if previous else None},
+        )
         rows = _rows(document)
         for row in rows:
             row["lineage"] = lineages.get(str(row["path"])) or uuid.uuid4().hex
