@@ -11,8 +11,8 @@ from typing import Any, Literal
 
 from tortoise.transactions import in_transaction
 
-from portal.document import Document, Konsultasi, Metadata, Node, parse, write
 from portal.accounts.models import AuditEvent
+from portal.document import Document, Konsultasi, Metadata, Node, parse, write
 from portal.versions.align import Alignment, align
 from portal.versions.models import AlignmentRow, Provision, Regulation, Version
 
