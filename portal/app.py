@@ -24,7 +24,7 @@ from portal.versions import compare_views
 from portal.versions import views as version_views
 from portal.versions.compare_views import ComparisonCache
 from portal.versions.views import VersionCache
-from portal.web import errors, lang
+from portal.web import errors, lang, openapi
 from portal.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from portal.web.templating import STATIC_DIR, Renderer
 
@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
             *compare_views.routes,  # before the version routes, whose {versi} would match 'banding'
             *version_views.routes,
             *lang.routes,
+            *openapi.routes,
             *account_views.routes,
             *account_admin.routes,
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),

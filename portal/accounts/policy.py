@@ -47,6 +47,7 @@ ROUTES: dict[str, Permission | Literal["public"]] = {
     "compare": "read",
     "compare_sub": "read",
     "static": "public",
+    "openapi": "public",
     "switch_language": "public",
     "register": "public",
     "login": "public",
