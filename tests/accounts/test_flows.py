@@ -246,3 +246,28 @@ async def test_api_tokens_are_shown_once_scoped_and_revocable(client: httpx.Asyn
     await post_form(client, "/akun/token", {"action": "revoke", "token": str(token_id)}, form_url="/akun")
     assert (await api.get("/akun.json", headers={"authorization": f"Bearer {token}"})).status_code == 401
     assert {"token.create", "token.revoke"} <= set(await AuditEvent.all().values_list("action", flat=True))
+
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+async def test_user_supplied_text_is_escaped_everywhere(client: httpx.AsyncClient, db: object) -> None:
+    person = await make_user("warga@contoh.id")
+    await User.filter(id=person.id).update(name=XSS)
+    await make_user("admin@contoh.id", role="admin")
+    await sign_in(client, "warga@contoh.id")
+    await post_form(client, "/akun/verifikasi", {"organisation": XSS, "category": "lainnya", "note": XSS}, form_url="/akun")
+    await post_form(client, "/akun/token", {"token_name": XSS, "scope": "read"}, form_url="/akun")
+    pages = [(await client.get("/akun")).text]
+    account = pages[0]
+    await client.post("/keluar", data={"csrf_token": csrf_of(account)})
+    await sign_in(client, "admin@contoh.id")
+    pages += [
+        (await client.get("/admin/pengguna")).text,
+        (await client.get(f"/admin/pengguna/{person.id}")).text,
+        (await client.get("/admin/audit")).text,
+    ]
+    for html in pages:
+        assert "<script>alert" not in html
+        assert "<img src=x" not in html
+    assert "&lt;script&gt;" in pages[0]
