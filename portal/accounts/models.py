@@ -55,8 +55,9 @@ class EmailToken(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="email_tokens", on_delete=fields.CASCADE
     )
-    purpose = fields.CharField(max_length=20)
+    purpose = fields.CharField(max_length=20, description="verify, reset or email")
     token_hash = fields.CharField(max_length=64, unique=True)
+    new_email = fields.CharField(max_length=254, null=True, description="for 'email': the address to move to")
     expires_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)
 

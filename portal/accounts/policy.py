@@ -60,6 +60,7 @@ ROUTES: dict[str, Permission | Literal["public"]] = {
     "account_tokens": "account",
     "account_password": "account",
     "account_sessions": "account",
+    "account_email": "account",
     "account_verification": "verification.apply",
     "admin_users": "admin.users",
     "admin_user": "admin.users",

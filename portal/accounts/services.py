@@ -102,10 +102,14 @@ async def register(name: str, email: str, password: str, settings: Settings) -> 
     return Registration({}, user)
 
 
-async def _mail_token(user: User, purpose: str, lifetime: dt.timedelta) -> str:
+async def _mail_token(user: User, purpose: str, lifetime: dt.timedelta, new_email: str | None = None) -> str:
     token = secrets.token_urlsafe(32)
     await EmailToken.create(
-        user=user, purpose=purpose, token_hash=token_hash(token), expires_at=now() + lifetime
+        user=user,
+        purpose=purpose,
+        token_hash=token_hash(token),
+        expires_at=now() + lifetime,
+        new_email=new_email,
     )
     return token
 
@@ -398,3 +402,56 @@ async def revoke_token(user: User, token_id: int) -> None:
     updated = await ApiToken.filter(id=token_id, user_id=user.id, revoked_at=None).update(revoked_at=now())
     if updated:
         await audit(user, "token.revoke", f"token:{token_id}")
+
+
+# -- change of email address ------------------------------------------------------------------
+
+
+async def request_email_change(
+    user: User, new_email: str, password: str, settings: Settings
+) -> dict[str, list[str]]:
+    """Mail a confirmation link to the new address; the address changes only when it is used."""
+    errors: dict[str, list[str]] = {}
+    address = normalise_email(new_email)
+    if address is None:
+        errors["new_email"] = ["email_invalid"]
+    elif address == user.email:
+        errors["new_email"] = ["email_same"]
+    if not passwords.verify(user.password_hash, password):
+        errors["email_password"] = ["password_wrong"]
+    if errors or address is None:
+        return errors
+    if await User.exists(email=address):
+        # Answer as if it worked; tell the owner of that address instead (no enumeration).
+        await enqueue(address, "Permintaan perubahan alamat surel — Raperda Portal",
+                      "Seseorang meminta agar alamat surel ini dipakai untuk akun lain di Raperda Portal. "
+                      "Alamat ini sudah terdaftar, jadi tidak ada yang berubah.\n")  # fmt: skip
+        return {}
+    token = await _mail_token(user, "email", dt.timedelta(hours=VERIFY_HOURS), new_email=address)
+    await enqueue(
+        address,
+        "Konfirmasi alamat surel baru — Raperda Portal",
+        f"Yth. {user.name},\n\nUntuk memakai alamat ini bagi akun Anda di Raperda Portal, buka tautan berikut "
+        f"(berlaku {VERIFY_HOURS} jam):\n{settings.base_url}/verifikasi/{token}\n",
+    )
+    return {}
+
+
+async def confirm_email_change(token: str) -> User | None:
+    found = (
+        await EmailToken.filter(token_hash=token_hash(token), purpose="email").select_related("user").first()
+    )
+    if found is None or found.used_at is not None or found.expires_at < now() or not found.new_email:
+        return None
+    user = found.user
+    if await User.exists(email=found.new_email):
+        return None
+    old = user.email
+    await EmailToken.filter(id=found.id).update(used_at=now())
+    await User.filter(id=user.id).update(email=found.new_email, email_verified_at=now())
+    await enqueue(old, "Alamat surel akun Anda diubah — Raperda Portal",
+                  f"Alamat surel akun Anda di Raperda Portal telah diubah menjadi {found.new_email}. "
+                  "Jika bukan Anda yang mengubahnya, segera hubungi administrator.\n")  # fmt: skip
+    await audit(user, "user.email", f"user:{user.id}", {"from": old, "to": found.new_email})
+    user.email = found.new_email
+    return user

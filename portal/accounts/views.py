@@ -64,7 +64,15 @@ async def register(request: Request) -> Response:
 
 async def verify_email(request: Request) -> Response:
     t = Translator(request_lang(request))
-    user = await services.verify_email(request.path_params["token"])
+    token = request.path_params["token"]
+    changed = await services.confirm_email_change(token)
+    if changed is not None:
+        return notice(
+            request,
+            t.gettext("Email address changed"),
+            t.gettext("Your account now uses %(email)s.", email=changed.email),
+        )
+    user = await services.verify_email(token)
     if user is None:
         return notice(
             request,
@@ -251,6 +259,18 @@ async def account_password(request: Request) -> Response:
     return RedirectResponse("/akun?disimpan=sandi", status_code=303)
 
 
+async def account_email(request: Request) -> Response:
+    user, session = await require(request, "account")
+    form = await read_form(request)
+    values = {"new_email": text(form, "new_email", 254)}
+    errors = await services.request_email_change(
+        user, values["new_email"], text(form, "email_password", 2000), request.app.state.settings
+    )
+    if errors:
+        return await _account_page(request, user, session, status=400, errors=errors, values=values)
+    return RedirectResponse("/akun?disimpan=surel", status_code=303)
+
+
 async def account_sessions(request: Request) -> Response:
     user, _session = await require(request, "account")
     form = await read_form(request)
@@ -290,5 +310,6 @@ routes = [
     Route("/akun/token", account_tokens, methods=["POST"], name="account_tokens"),
     Route("/akun/sandi", account_password, methods=["POST"], name="account_password"),
     Route("/akun/sesi", account_sessions, methods=["POST"], name="account_sessions"),
+    Route("/akun/surel", account_email, methods=["POST"], name="account_email"),
     Route("/akun/verifikasi", account_verification, methods=["POST"], name="account_verification"),
 ]

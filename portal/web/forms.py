@@ -27,6 +27,7 @@ MESSAGES: dict[str, str] = {
     "too_long": N_("This is too long."),
     "email_invalid": N_("This is not a valid email address."),
     "email_taken": N_("This email address is already registered."),
+    "email_same": N_("This is already your email address."),
     "password_short": N_("The password needs at least 10 characters."),
     "password_long": N_("The password is too long."),
     "password_common": N_("This password is too common: choose one that is harder to guess."),

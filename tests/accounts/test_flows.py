@@ -256,7 +256,12 @@ async def test_user_supplied_text_is_escaped_everywhere(client: httpx.AsyncClien
     await User.filter(id=person.id).update(name=XSS)
     await make_user("admin@contoh.id", role="admin")
     await sign_in(client, "warga@contoh.id")
-    await post_form(client, "/akun/verifikasi", {"organisation": XSS, "category": "lainnya", "note": XSS}, form_url="/akun")
+    await post_form(
+        client,
+        "/akun/verifikasi",
+        {"organisation": XSS, "category": "lainnya", "note": XSS},
+        form_url="/akun",
+    )
     await post_form(client, "/akun/token", {"token_name": XSS, "scope": "read"}, form_url="/akun")
     pages = [(await client.get("/akun")).text]
     account = pages[0]
@@ -271,3 +276,33 @@ async def test_user_supplied_text_is_escaped_everywhere(client: httpx.AsyncClien
         assert "<script>alert" not in html
         assert "<img src=x" not in html
     assert "&lt;script&gt;" in pages[0]
+
+
+async def test_change_of_email_is_confirmed_from_the_new_address(
+    client: httpx.AsyncClient, db: object
+) -> None:
+    await make_user("lama@contoh.id")
+    await make_user("terpakai@contoh.id")
+    await sign_in(client, "lama@contoh.id")
+    wrong = await post_form(
+        client, "/akun/surel", {"new_email": "baru@contoh.id", "email_password": "bukan"}, form_url="/akun"
+    )
+    assert wrong.status_code == 400
+    assert 'value="baru@contoh.id"' in wrong.text
+    taken = await post_form(
+        client,
+        "/akun/surel",
+        {"new_email": "terpakai@contoh.id", "email_password": PASSWORD},
+        form_url="/akun",
+    )
+    assert taken.status_code == 303  # same answer: no enumeration
+    ok = await post_form(
+        client, "/akun/surel", {"new_email": "baru@contoh.id", "email_password": PASSWORD}, form_url="/akun"
+    )
+    assert ok.status_code == 303
+    assert await User.exists(email="lama@contoh.id")  # nothing changes before the link is used
+    link = await last_link("baru@contoh.id", "verifikasi")
+    assert "baru@contoh.id" in (await client.get(link)).text
+    assert await User.exists(email="baru@contoh.id")
+    assert await MailMessage.filter(to="lama@contoh.id", subject__contains="diubah").exists()
+    assert await AuditEvent.filter(action="user.email").exists()
