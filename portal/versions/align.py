@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from rapidfuzz import fuzz
@@ -24,6 +25,7 @@ Kind = Literal["same", "renumbered", "edited", "moved", "split", "merged", "dele
 KINDS: tuple[Kind, ...] = ("same", "renumbered", "edited", "moved", "split", "merged", "deleted", "inserted")
 UNIT_KINDS = ("ayat", "huruf", "angka")
 STRUCTURE = ("bab", "bagian", "paragraf")
+MOVE_THRESHOLD = 0.65  # a Pasal paired far from its place must be clearly the same one
 LONE_UNIT = 0.35  # a unit rewritten in place, alone between two unchanged ones
 SPLIT_GAIN = 0.08  # how much better "old ≈ new1 + new2" must score than "old ≈ new1"
 
@@ -43,23 +45,33 @@ class Mapping:
 
 @dataclass
 class Alignment:
+    """The mappings, in new-document order; not to be changed once built (indexes are kept)."""
+
     mappings: list[Mapping] = field(default_factory=list)
 
-    def forward(self) -> dict[str, list[Mapping]]:
-        """Old path → its mappings."""
+    @cached_property
+    def _forward(self) -> dict[str, list[Mapping]]:
         out: dict[str, list[Mapping]] = defaultdict(list)
         for m in self.mappings:
             if m.old is not None:
                 out[m.old].append(m)
-        return out
+        return dict(out)
 
-    def backward(self) -> dict[str, list[Mapping]]:
-        """New path → its mappings."""
+    @cached_property
+    def _backward(self) -> dict[str, list[Mapping]]:
         out: dict[str, list[Mapping]] = defaultdict(list)
         for m in self.mappings:
             if m.new is not None:
                 out[m.new].append(m)
-        return out
+        return dict(out)
+
+    def forward(self) -> dict[str, list[Mapping]]:
+        """Old path → its mappings."""
+        return self._forward
+
+    def backward(self) -> dict[str, list[Mapping]]:
+        """New path → its mappings."""
+        return self._backward
 
     def new_path(self, old: str) -> str | None:
         """Where an old provision went (the best part of a split)."""
@@ -117,8 +129,14 @@ def _walk_kind(nodes: Iterable[Node], kinds: tuple[str, ...]) -> list[Node]:
 class _Aligner:
     def __init__(self, old: Document, new: Document) -> None:
         self.old, self.new = old, new
-        self.old_index = old.index()
-        self.new_index = new.index()
+        self._texts: dict[int, str] = {}
+        self._full: dict[int, str] = {}
+        self.old_nodes = list(old.walk())
+        self.new_nodes = list(new.walk())
+        self.old_index = {n.path: n for n in self.old_nodes}
+        self.new_index = {n.path: n for n in self.new_nodes}
+        self.old_kinds = _by_kind(self.old_nodes)
+        self.new_kinds = _by_kind(self.new_nodes)
         self.old_parent = _parents(old)
         self.new_parent = _parents(new)
         self.result: dict[tuple[str | None, str | None], Mapping] = {}
@@ -127,12 +145,47 @@ class _Aligner:
         key = (old.path if old else None, new.path if new else None)
         self.result[key] = Mapping(key[0], key[1], kind, score)
 
+    def text(self, node: Node) -> str:
+        """subtree_text, computed once per node (children reuse their own)."""
+        key = id(node)
+        found = self._texts.get(key)
+        if found is None:
+            # Stored texts are already single-spaced (the parser joins lines with one space).
+            parts = [node.heading or "", node.text]
+            parts += [self.text(c) for c in node.children if c.kind in UNIT_KINDS]
+            found = " ".join(p for p in parts if p)
+            self._texts[key] = found
+        return found
+
+    def full(self, node: Node) -> str:
+        """_full_text, computed once per node."""
+        key = id(node)
+        found = self._full.get(key)
+        if found is None:
+            parts = [node.heading or "", node.text, *(self.full(c) for c in node.children)]
+            found = " ".join(p for p in parts if p)
+            self._full[key] = found
+        return found
+
+    def head_text(self, node: Node, limit: int = 400) -> str:
+        """A BAB/Bagian/Paragraf: its title and the start of its Pasal, to align by."""
+        parts = [node.heading or ""]
+        size = 0
+        for pasal in node.walk():
+            if pasal.kind == "pasal":
+                text = self.text(pasal)
+                parts.append(text)
+                size += len(text)
+                if size >= limit:
+                    break
+        return " ".join(parts)[: limit + len(node.heading or "") + 1]
+
     # -- kinds ------------------------------------------------------------------
     def plain_kind(self, old: Node, new: Node, *, own_only: bool) -> Kind:
         if own_only:
             equal = _norm(old.text) == _norm(new.text) and (old.heading or "") == (new.heading or "")
         else:
-            equal = _full_text(old) == _full_text(new)
+            equal = self.full(old) == self.full(new)
         if equal:
             return "same" if old.path == new.path else "renumbered"
         return "edited"
@@ -142,12 +195,10 @@ class _Aligner:
         """Align BAB, Bagian and Paragraf by title; returns old path → new path."""
         mapped: dict[str, str] = {}
         for kind in STRUCTURE:
-            old_nodes = _walk_kind(self.old.children, (kind,))
-            new_nodes = _walk_kind(self.new.children, (kind,))
+            old_nodes = self.old_kinds.get(kind, [])
+            new_nodes = self.new_kinds.get(kind, [])
             pairs = pair_texts(
-                [f"{n.heading or ''} {_pasal_text(n)[:400]}" for n in old_nodes],
-                [f"{n.heading or ''} {_pasal_text(n)[:400]}" for n in new_nodes],
-                threshold=0.3,
+                [self.head_text(n) for n in old_nodes], [self.head_text(n) for n in new_nodes], threshold=0.3
             )
             self._emit(old_nodes, new_nodes, pairs, own_only=True)
             for p in pairs:
@@ -156,11 +207,11 @@ class _Aligner:
 
     def pasal(self, containers: dict[str, str]) -> list[tuple[list[Node], list[Node]]]:
         """Align the Pasal; returns the groups whose units are aligned next."""
-        old_nodes = self.old.pasal()
-        new_nodes = self.new.pasal()
-        old_texts = [subtree_text(n) for n in old_nodes]
-        new_texts = [subtree_text(n) for n in new_nodes]
-        pairs = pair_texts(old_texts, new_texts)
+        old_nodes = self.old_kinds.get("pasal", [])
+        new_nodes = self.new_kinds.get("pasal", [])
+        old_texts = [self.text(n) for n in old_nodes]
+        new_texts = [self.text(n) for n in new_nodes]
+        pairs = pair_texts(old_texts, new_texts, move_threshold=MOVE_THRESHOLD)
         in_order = {id(pairs[k]) for k in longest_increasing(pairs)}
         groups: list[tuple[list[Node], list[Node]]] = []
         splits, merges = _splits_and_merges(old_texts, new_texts, pairs)
@@ -203,8 +254,8 @@ class _Aligner:
         new_nodes = [u for root in new_roots for u in _units(root)]
         if not old_nodes and not new_nodes:
             return {}
-        old_texts = [subtree_text(n) for n in old_nodes]
-        new_texts = [subtree_text(n) for n in new_nodes]
+        old_texts = [self.text(n) for n in old_nodes]
+        new_texts = [self.text(n) for n in new_nodes]
         pairs = pair_texts(old_texts, new_texts, lone_threshold=LONE_UNIT)
         splits, merges = _splits_and_merges(old_texts, new_texts, pairs)
         return self._emit(old_nodes, new_nodes, pairs, own_only=True, splits=splits, merges=merges)
@@ -232,16 +283,14 @@ class _Aligner:
             taken_old.add(p.old)
             taken_new.add(p.new)
         for i, parts in splits.items():
-            best = max(
-                parts, key=lambda j: similarity(subtree_text(old_nodes[i]), subtree_text(new_nodes[j]))
-            )
+            best = max(parts, key=lambda j: similarity(self.text(old_nodes[i]), self.text(new_nodes[j])))
             for j in parts:
-                score = similarity(subtree_text(old_nodes[i]), subtree_text(new_nodes[j]))
+                score = similarity(self.text(old_nodes[i]), self.text(new_nodes[j]))
                 self.add(old_nodes[i], new_nodes[j], "split", score)
             mapped[old_nodes[i].path] = new_nodes[best].path
         for j, parts in merges.items():
             for i in parts:
-                score = similarity(subtree_text(old_nodes[i]), subtree_text(new_nodes[j]))
+                score = similarity(self.text(old_nodes[i]), self.text(new_nodes[j]))
                 self.add(old_nodes[i], new_nodes[j], "merged", score)
                 mapped[old_nodes[i].path] = new_nodes[j].path
         for i, node in enumerate(old_nodes):
@@ -266,8 +315,8 @@ class _Aligner:
 
     def penjelasan(self, unit_map: dict[str, str]) -> None:
         """A Penjelasan follows its Pasal; its labels follow the units they explain."""
-        old_pj = {n.path: n for n in _walk_kind(self.old.children, ("penjelasan",)) if n.marker is None}
-        new_pj = {n.path: n for n in _walk_kind(self.new.children, ("penjelasan",)) if n.marker is None}
+        old_pj = {n.path: n for n in self.old_kinds.get("penjelasan", []) if n.marker is None}
+        new_pj = {n.path: n for n in self.new_kinds.get("penjelasan", []) if n.marker is None}
         seen_new: set[str] = set()
         for old_path, node in old_pj.items():
             target = unit_map.get(old_path.removeprefix("penjelasan/"))
@@ -280,7 +329,7 @@ class _Aligner:
                 node,
                 partner,
                 self.plain_kind(node, partner, own_only=False),
-                similarity(_full_text(node), _full_text(partner)),
+                similarity(self.full(node), self.full(partner)),
             )
             self._labels(node, partner, unit_map)
         for path, node in new_pj.items():
@@ -351,11 +400,14 @@ class _Aligner:
         self.konsiderans()
         self.penjelasan(unit_map)
         self.free()
-        return Alignment(_ordered(self.old, self.new, list(self.result.values())))
+        return Alignment(_ordered(self.old_nodes, self.new_nodes, list(self.result.values())))
 
 
-def _pasal_text(node: Node) -> str:
-    return " ".join(subtree_text(p) for p in node.walk() if p.kind == "pasal")
+def _by_kind(nodes: list[Node]) -> dict[str, list[Node]]:
+    out: dict[str, list[Node]] = defaultdict(list)
+    for node in nodes:
+        out[node.kind].append(node)
+    return out
 
 
 def _parents(document: Document) -> dict[str, str]:
@@ -390,7 +442,7 @@ def _splits_and_merges(
             if source is None or source in splits:
                 continue
             i = source
-            if fuzz.partial_ratio(new[j], old[i]) < 80 or len(new[j]) >= len(old[i]):
+            if len(new[j]) >= len(old[i]) or fuzz.partial_ratio(new[j], old[i], score_cutoff=80) < 80:
                 continue
             parts = sorted((neighbour, j))
             joined = " ".join(new[k] for k in parts)
@@ -405,7 +457,7 @@ def _splits_and_merges(
             if target is None or target in merges or neighbour in splits:
                 continue
             j = target
-            if fuzz.partial_ratio(old[i], new[j]) < 80 or len(old[i]) >= len(new[j]):
+            if len(old[i]) >= len(new[j]) or fuzz.partial_ratio(old[i], new[j], score_cutoff=80) < 80:
                 continue
             parts = sorted((neighbour, i))
             joined = " ".join(old[k] for k in parts)
@@ -415,10 +467,10 @@ def _splits_and_merges(
     return splits, merges
 
 
-def _ordered(old: Document, new: Document, mappings: list[Mapping]) -> list[Mapping]:
+def _ordered(old: list[Node], new: list[Node], mappings: list[Mapping]) -> list[Mapping]:
     """New document order; deleted old provisions right after their old predecessor."""
-    new_pos = {path: k for k, path in enumerate(new.paths())}
-    old_paths = old.paths()
+    new_pos = {node.path: k for k, node in enumerate(new)}
+    old_paths = [node.path for node in old]
     old_pos = {path: k for k, path in enumerate(old_paths)}
     anchor: dict[str, float] = {}
     for m in mappings:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Op = Literal["equal", "delete", "insert"]
 
@@ -31,24 +31,16 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str
     space: str  # the whitespace that follows
-
-    @property
-    def key(self) -> str:
-        return self.text + self.space
 
 
 def tokenize(text: str) -> list[Token]:
     """Every character of ``text`` lands in exactly one token (or the leading space)."""
-    tokens: list[Token] = []
     matches = list(_TOKEN.finditer(text))
-    for index, match in enumerate(matches):
-        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        tokens.append(Token(match.group(0), text[match.end() : end]))
-    return tokens
+    ends = [m.start() for m in matches[1:]] + ([len(text)] if matches else [])
+    return [Token(m.group(0), text[m.end() : end]) for m, end in zip(matches, ends, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -80,13 +72,26 @@ def word_diff(old: str, new: str) -> list[Piece]:
     else:
         add("delete", lead_a)
         add("insert", lead_b)
-    matcher = SequenceMatcher(None, [t.key for t in a], [t.key for t in b], autojunk=False)
+    keys_a, keys_b = [t.text + t.space for t in a], [t.text + t.space for t in b]
+    # Most edits touch a few words: match the common head and tail directly and
+    # leave only the middle to difflib.
+    head = 0
+    while head < min(len(keys_a), len(keys_b)) and keys_a[head] == keys_b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(keys_a), len(keys_b)) - head and keys_a[-1 - tail] == keys_b[-1 - tail]:
+        tail += 1
+    add("equal", "".join(keys_a[:head]))
+    middle_a, middle_b = keys_a[head : len(keys_a) - tail], keys_b[head : len(keys_b) - tail]
+    matcher = SequenceMatcher(None, middle_a, middle_b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        i1, i2, j1, j2 = i1 + head, i2 + head, j1 + head, j2 + head
         if tag == "equal":
-            add("equal", "".join(t.text + t.space for t in a[i1:i2]))
+            add("equal", "".join(keys_a[i1:i2]))
             continue
-        add("delete", "".join(t.text + t.space for t in a[i1:i2]))
-        add("insert", "".join(t.text + t.space for t in b[j1:j2]))
+        add("delete", "".join(keys_a[i1:i2]))
+        add("insert", "".join(keys_b[j1:j2]))
+    add("equal", "".join(keys_a[len(keys_a) - tail :]))
     return pieces
 
 

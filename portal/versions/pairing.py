@@ -90,12 +90,17 @@ def _greedy(
 
 
 def pair_texts(
-    old: Sequence[str], new: Sequence[str], threshold: float = THRESHOLD, lone_threshold: float | None = None
+    old: Sequence[str],
+    new: Sequence[str],
+    threshold: float = THRESHOLD,
+    lone_threshold: float | None = None,
+    move_threshold: float | None = None,
 ) -> list[Pair]:
     """Pair items of ``old`` with items of ``new``; sorted by old index.
 
     ``lone_threshold`` (lower) applies where, between two anchors, exactly one old and
-    one new item are left unpaired: a provision rewritten in place.
+    one new item are left unpaired: a provision rewritten in place. ``move_threshold``
+    (higher) applies to the last stage, which pairs across the whole list.
     """
     # 1. Equal texts, in order of appearance (duplicates pair first with first).
     by_text: dict[str, list[int]] = defaultdict(list)
@@ -130,5 +135,5 @@ def pair_texts(
     rest_old = [i for i in range(len(old)) if i not in paired_old]
     rest_new = [j for j in range(len(new)) if j not in paired_new]
     if rest_old and rest_new:
-        pairs.extend(_greedy(old, new, rest_old, rest_new, threshold))
+        pairs.extend(_greedy(old, new, rest_old, rest_new, max(threshold, move_threshold or 0.0)))
     return sorted(pairs, key=lambda p: p.old)
