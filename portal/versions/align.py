@@ -317,44 +317,42 @@ class _Aligner:
         """A Penjelasan follows its Pasal; its labels follow the units they explain."""
         old_pj = {n.path: n for n in self.old_kinds.get("penjelasan", []) if n.marker is None}
         new_pj = {n.path: n for n in self.new_kinds.get("penjelasan", []) if n.marker is None}
-        seen_new: set[str] = set()
-        for old_path, node in old_pj.items():
-            target = unit_map.get(old_path.removeprefix("penjelasan/"))
-            partner = new_pj.get(f"penjelasan/{target}") if target else None
-            if partner is None or partner.path in seen_new:
-                self._gone(node)
-                continue
-            seen_new.add(partner.path)
-            self.add(
-                node,
-                partner,
-                self.plain_kind(node, partner, own_only=False),
-                similarity(self.full(node), self.full(partner)),
-            )
-            self._labels(node, partner, unit_map)
+        rest, used = self._follow(list(old_pj.values()), new_pj, unit_map, own_only=False)
+        for node in rest:
+            self._gone(node)
         for path, node in new_pj.items():
-            if path not in seen_new:
+            if path not in used:
                 self._came(node)
 
-    def _labels(self, old: Node, new: Node, unit_map: dict[str, str]) -> None:
-        old_labels = [n for n in old.walk() if n is not old]
-        new_labels = [n for n in new.walk() if n is not new]
-        by_path = {n.path: n for n in new_labels}
+    def _follow(
+        self, old_nodes: list[Node], new_by_path: dict[str, Node], unit_map: dict[str, str], *, own_only: bool
+    ) -> tuple[list[Node], set[str]]:
+        """Pair each Penjelasan node with the one explaining the new place of its target;
+        returns the old nodes left without a partner, and the new paths taken."""
         used: set[str] = set()
-        rest_old: list[Node] = []
-        for node in old_labels:
+        rest: list[Node] = []
+        for node in old_nodes:
             target = unit_map.get(node.path.removeprefix("penjelasan/"))
-            partner = by_path.get(f"penjelasan/{target}") if target else None
+            partner = new_by_path.get(f"penjelasan/{target}") if target else None
             if partner is None or partner.path in used:
-                rest_old.append(node)
+                rest.append(node)
                 continue
             used.add(partner.path)
-            self.add(
-                node,
-                partner,
-                self.plain_kind(node, partner, own_only=True),
-                similarity(node.text, partner.text),
+            score = (
+                similarity(self.full(node), self.full(partner))
+                if not own_only
+                else similarity(node.text, partner.text)
             )
+            self.add(node, partner, self.plain_kind(node, partner, own_only=own_only), score)
+            if not own_only:
+                self._labels(node, partner, unit_map)
+        return rest, used
+
+    def _labels(self, old: Node, new: Node, unit_map: dict[str, str]) -> None:
+        new_labels = [n for n in new.walk() if n is not new]
+        rest_old, used = self._follow(
+            [n for n in old.walk() if n is not old], {n.path: n for n in new_labels}, unit_map, own_only=True
+        )
         rest_new = [n for n in new_labels if n.path not in used]
         pairs = pair_texts([n.text for n in rest_old], [n.text for n in rest_new], threshold=0.6)
         self._emit(rest_old, rest_new, pairs, own_only=True)
