@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from tortoise.expressions import Q
 
-from portal.accounts import services
+from portal.accounts import services, verification
 from portal.accounts.models import ROLES, AuditEvent, User, VerificationRequest
 from portal.accounts.views import render
 from portal.accounts.web import client_ip, require
@@ -67,7 +67,7 @@ async def user(request: Request) -> Response:
                 else None
             )
             if application is not None:
-                errors = await services.decide_verification(
+                errors = await verification.decide_verification(
                     actor, application, action == "approve", text(form, "reason", 2000), ip
                 )
         if not errors:

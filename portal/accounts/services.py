@@ -14,15 +14,12 @@ from tortoise.transactions import in_transaction
 
 from portal.accounts import passwords
 from portal.accounts.models import (
-    CATEGORIES,
     ROLES,
-    ApiToken,
     AuditEvent,
     EmailToken,
     LoginFailure,
     Session,
     User,
-    VerificationRequest,
 )
 from portal.config import Settings
 from portal.mail.outbox import enqueue
@@ -302,106 +299,6 @@ async def set_active(actor: User | None, user: User, active: bool, ip: str | Non
     await audit(
         actor, "user.enable" if active else "user.disable", f"user:{user.id}", {"email": user.email}, ip
     )
-
-
-# -- stakeholder verification ------------------------------------------------------------
-
-
-async def apply_for_verification(
-    user: User, organisation: str, category: str, note: str
-) -> tuple[VerificationRequest | None, dict[str, list[str]]]:
-    errors: dict[str, list[str]] = {}
-    organisation = " ".join(organisation.split())
-    if not organisation:
-        errors["organisation"] = ["required"]
-    elif len(organisation) > 200:
-        errors["organisation"] = ["too_long"]
-    if category not in CATEGORIES:
-        errors["category"] = ["choice_invalid"]
-    if len(note) > 2000:
-        errors["note"] = ["too_long"]
-    if errors:
-        return None, errors
-    request = await VerificationRequest.create(
-        user=user, organisation=organisation, category=category, note=note
-    )
-    await audit(
-        user, "verification.apply", f"user:{user.id}", {"organisation": organisation, "category": category}
-    )
-    return request, {}
-
-
-async def decide_verification(
-    actor: User, request: VerificationRequest, approve: bool, reason: str, ip: str | None
-) -> dict[str, list[str]]:
-    reason = reason.strip()
-    if not approve and not reason:
-        return {"reason": ["required"]}
-    await VerificationRequest.filter(id=request.id).update(
-        status="approved" if approve else "refused", reason=reason or None, decided_by=actor, decided_at=now()
-    )
-    user = await User.get(id=request.user_id)  # type: ignore[attr-defined]
-    if approve:
-        await User.filter(id=user.id).update(
-            role="pemangku" if user.role == "publik" else user.role,
-            organisation=request.organisation,
-            category=request.category,
-        )
-    await audit(
-        actor,
-        "verification.approve" if approve else "verification.refuse",
-        f"user:{user.id}",
-        {"organisation": request.organisation, "category": request.category, "reason": reason},
-        ip,
-    )
-    return {}
-
-
-# -- API tokens -----------------------------------------------------------------------------
-
-TOKEN_PREFIX = "rp_"  # noqa: S105 - a public prefix that marks portal tokens, not a secret
-SCOPES = ("read", "write")
-
-
-async def create_token(user: User, name: str, scope: str) -> tuple[str | None, dict[str, list[str]]]:
-    """A new token; the plain value is returned once and never stored."""
-    name = " ".join(name.split())
-    errors: dict[str, list[str]] = {}
-    if not name:
-        errors["token_name"] = ["required"]
-    elif len(name) > 100:
-        errors["token_name"] = ["too_long"]
-    if scope not in SCOPES:
-        errors["scope"] = ["choice_invalid"]
-    if errors:
-        return None, errors
-    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = await ApiToken.create(user=user, name=name, token_hash=token_hash(plain), scope=scope)
-    await audit(user, "token.create", f"token:{token.id}", {"name": name, "scope": scope})
-    return plain, {}
-
-
-async def token_user(plain: str, method: str, ip: str | None) -> tuple[ApiToken, User] | None:
-    """The live token and its active user, when the token's scope allows ``method``."""
-    if not plain.startswith(TOKEN_PREFIX):
-        return None
-    token = (
-        await ApiToken.filter(token_hash=token_hash(plain), revoked_at=None).select_related("user").first()
-    )
-    if token is None or not token.user.is_active:
-        return None
-    if method not in ("GET", "HEAD", "OPTIONS") and token.scope != "write":
-        return None
-    await ApiToken.filter(id=token.id).update(last_used_at=now())
-    if method not in ("GET", "HEAD", "OPTIONS"):
-        await audit(token.user, "token.use", f"token:{token.id}", {"method": method}, ip)
-    return token, token.user
-
-
-async def revoke_token(user: User, token_id: int) -> None:
-    updated = await ApiToken.filter(id=token_id, user_id=user.id, revoked_at=None).update(revoked_at=now())
-    if updated:
-        await audit(user, "token.revoke", f"token:{token_id}")
 
 
 # -- change of email address ------------------------------------------------------------------

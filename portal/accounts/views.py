@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from portal.accounts import services
+from portal.accounts import services, tokens, verification
 from portal.accounts.models import CATEGORIES, ApiToken, Session, VerificationRequest
 from portal.accounts.web import (
     SESSION_COOKIE,
@@ -235,10 +235,10 @@ async def account_tokens(request: Request) -> Response:
     if text(form, "action", 20) == "revoke":
         raw = text(form, "token", 20)
         if raw.isdigit():
-            await services.revoke_token(user, int(raw))
+            await tokens.revoke_token(user, int(raw))
         return RedirectResponse("/akun?disimpan=token", status_code=303)
     values = {"token_name": text(form, "token_name", 100), "scope": text(form, "scope", 10)}
-    plain, errors = await services.create_token(user, values["token_name"], values["scope"])
+    plain, errors = await tokens.create_token(user, values["token_name"], values["scope"])
     if plain is None:
         return await _account_page(request, user, session, status=400, errors=errors, values=values)
     # Shown once, now: only its hash is kept.
@@ -290,7 +290,7 @@ async def account_verification(request: Request) -> Response:
         "category": text(form, "category", 40),
         "note": text(form, "note", 2000),
     }
-    _, errors = await services.apply_for_verification(
+    _, errors = await verification.apply_for_verification(
         user, values["organisation"], values["category"], values["note"]
     )
     if errors:

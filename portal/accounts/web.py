@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from portal.accounts import services
+from portal.accounts import services, tokens
 from portal.accounts.models import Session, User
 from portal.accounts.policy import ANONYMOUS_ACTOR, Actor, Permission, can
 
@@ -27,7 +27,7 @@ async def identify(request: Request) -> tuple[Actor, User | None, Session | None
     identity: tuple[Actor, User | None, Session | None] = (ANONYMOUS_ACTOR, None, None)
     authorization = request.headers.get("authorization", "")
     if authorization.lower().startswith("bearer "):
-        found_token = await services.token_user(authorization[7:].strip(), request.method, client_ip(request))
+        found_token = await tokens.token_user(authorization[7:].strip(), request.method, client_ip(request))
         if found_token is None:
             raise HTTPException(status_code=401, headers={"www-authenticate": "Bearer"})
         api_token, token_owner = found_token

@@ -12,80 +12,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any, Literal
-
-from rapidfuzz import fuzz
 
 from portal.document import Document, Node
-from portal.versions.pairing import Pair, longest_increasing, pair_texts, similarity
+from portal.versions.mapping import KINDS, Alignment, Kind, Mapping
+from portal.versions.pairing import Pair, longest_increasing, pair_texts, similarity, splits_and_merges
 
-Kind = Literal["same", "renumbered", "edited", "moved", "split", "merged", "deleted", "inserted"]
-KINDS: tuple[Kind, ...] = ("same", "renumbered", "edited", "moved", "split", "merged", "deleted", "inserted")
+__all__ = ["KINDS", "UNIT_KINDS", "Alignment", "Kind", "Mapping", "align"]
+
 UNIT_KINDS = ("ayat", "huruf", "angka")
 STRUCTURE = ("bab", "bagian", "paragraf")
 MOVE_THRESHOLD = 0.65  # a Pasal paired far from its place must be clearly the same one
 LONE_UNIT = 0.35  # a unit rewritten in place, alone between two unchanged ones
-SPLIT_GAIN = 0.08  # how much better "old ≈ new1 + new2" must score than "old ≈ new1"
-
-
-@dataclass(frozen=True)
-class Mapping:
-    """One line of the alignment: ``old`` → ``new`` (either may be None)."""
-
-    old: str | None
-    new: str | None
-    kind: Kind
-    score: float
-
-    def to_json(self) -> dict[str, Any]:
-        return {"old": self.old, "new": self.new, "kind": self.kind, "score": round(self.score, 3)}
-
-
-@dataclass
-class Alignment:
-    """The mappings, in new-document order; not to be changed once built (indexes are kept)."""
-
-    mappings: list[Mapping] = field(default_factory=list)
-
-    @cached_property
-    def _forward(self) -> dict[str, list[Mapping]]:
-        out: dict[str, list[Mapping]] = defaultdict(list)
-        for m in self.mappings:
-            if m.old is not None:
-                out[m.old].append(m)
-        return dict(out)
-
-    @cached_property
-    def _backward(self) -> dict[str, list[Mapping]]:
-        out: dict[str, list[Mapping]] = defaultdict(list)
-        for m in self.mappings:
-            if m.new is not None:
-                out[m.new].append(m)
-        return dict(out)
-
-    def forward(self) -> dict[str, list[Mapping]]:
-        """Old path → its mappings."""
-        return self._forward
-
-    def backward(self) -> dict[str, list[Mapping]]:
-        """New path → its mappings."""
-        return self._backward
-
-    def new_path(self, old: str) -> str | None:
-        """Where an old provision went (the best part of a split)."""
-        targets = [m for m in self.forward().get(old, []) if m.new is not None]
-        return max(targets, key=lambda m: m.score).new if targets else None
-
-    def counts(self) -> dict[str, int]:
-        out: dict[str, int] = dict.fromkeys(KINDS, 0)
-        for m in self.mappings:
-            out[m.kind] += 1
-        return out
-
-    def to_json(self) -> list[dict[str, Any]]:
-        return [m.to_json() for m in self.mappings]
 
 
 def _norm(text: str) -> str:
@@ -214,7 +151,7 @@ class _Aligner:
         pairs = pair_texts(old_texts, new_texts, move_threshold=MOVE_THRESHOLD)
         in_order = {id(pairs[k]) for k in longest_increasing(pairs)}
         groups: list[tuple[list[Node], list[Node]]] = []
-        splits, merges = _splits_and_merges(old_texts, new_texts, pairs)
+        splits, merges = splits_and_merges(old_texts, new_texts, pairs)
         paired_old = {p.old for p in pairs}
         paired_new = {p.new for p in pairs}
         for p in pairs:
@@ -257,7 +194,7 @@ class _Aligner:
         old_texts = [self.text(n) for n in old_nodes]
         new_texts = [self.text(n) for n in new_nodes]
         pairs = pair_texts(old_texts, new_texts, lone_threshold=LONE_UNIT)
-        splits, merges = _splits_and_merges(old_texts, new_texts, pairs)
+        splits, merges = splits_and_merges(old_texts, new_texts, pairs)
         return self._emit(old_nodes, new_nodes, pairs, own_only=True, splits=splits, merges=merges)
 
     def _emit(
@@ -421,48 +358,6 @@ def _parents(document: Document) -> dict[str, str]:
     for node in document.children:
         visit(node, None)
     return out
-
-
-def _splits_and_merges(
-    old: list[str], new: list[str], pairs: list[Pair]
-) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
-    """An unpaired new text beside the partner of an old text it came out of is a split;
-    an unpaired old text beside one that went into a new text is a merge."""
-    by_old = {p.old: p.new for p in pairs}
-    by_new = {p.new: p.old for p in pairs}
-    splits: dict[int, list[int]] = {}
-    merges: dict[int, list[int]] = {}
-    for j in range(len(new)):
-        if j in by_new:
-            continue
-        for neighbour in (j - 1, j + 1):
-            source = by_new.get(neighbour)
-            if source is None or source in splits:
-                continue
-            i = source
-            if len(new[j]) >= len(old[i]) or fuzz.partial_ratio(new[j], old[i], score_cutoff=80) < 80:
-                continue
-            parts = sorted((neighbour, j))
-            joined = " ".join(new[k] for k in parts)
-            if similarity(old[i], joined) >= similarity(old[i], new[neighbour]) + SPLIT_GAIN:
-                splits[i] = parts
-                break
-    for i in range(len(old)):
-        if i in by_old:
-            continue
-        for neighbour in (i - 1, i + 1):
-            target = by_old.get(neighbour)
-            if target is None or target in merges or neighbour in splits:
-                continue
-            j = target
-            if len(old[i]) >= len(new[j]) or fuzz.partial_ratio(old[i], new[j], score_cutoff=80) < 80:
-                continue
-            parts = sorted((neighbour, i))
-            joined = " ".join(old[k] for k in parts)
-            if similarity(joined, new[j]) >= similarity(old[neighbour], new[j]) + SPLIT_GAIN:
-                merges[j] = parts
-                break
-    return splits, merges
 
 
 def _ordered(old: list[Node], new: list[Node], mappings: list[Mapping]) -> list[Mapping]:

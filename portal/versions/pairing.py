@@ -137,3 +137,48 @@ def pair_texts(
     if rest_old and rest_new:
         pairs.extend(_greedy(old, new, rest_old, rest_new, max(threshold, move_threshold or 0.0)))
     return sorted(pairs, key=lambda p: p.old)
+
+
+SPLIT_GAIN = 0.08  # how much better "old ≈ new1 + new2" must score than "old ≈ new1"
+
+
+def splits_and_merges(
+    old: list[str], new: list[str], pairs: list[Pair]
+) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """An unpaired new text beside the partner of an old text it came out of is a split;
+    an unpaired old text beside one that went into a new text is a merge."""
+    by_old = {p.old: p.new for p in pairs}
+    by_new = {p.new: p.old for p in pairs}
+    splits: dict[int, list[int]] = {}
+    merges: dict[int, list[int]] = {}
+    for j in range(len(new)):
+        if j in by_new:
+            continue
+        for neighbour in (j - 1, j + 1):
+            source = by_new.get(neighbour)
+            if source is None or source in splits:
+                continue
+            i = source
+            if len(new[j]) >= len(old[i]) or fuzz.partial_ratio(new[j], old[i], score_cutoff=80) < 80:
+                continue
+            parts = sorted((neighbour, j))
+            joined = " ".join(new[k] for k in parts)
+            if similarity(old[i], joined) >= similarity(old[i], new[neighbour]) + SPLIT_GAIN:
+                splits[i] = parts
+                break
+    for i in range(len(old)):
+        if i in by_old:
+            continue
+        for neighbour in (i - 1, i + 1):
+            target = by_old.get(neighbour)
+            if target is None or target in merges or neighbour in splits:
+                continue
+            j = target
+            if len(old[i]) >= len(new[j]) or fuzz.partial_ratio(old[i], new[j], score_cutoff=80) < 80:
+                continue
+            parts = sorted((neighbour, i))
+            joined = " ".join(old[k] for k in parts)
+            if similarity(joined, new[j]) >= similarity(old[neighbour], new[j]) + SPLIT_GAIN:
+                merges[j] = parts
+                break
+    return splits, merges

@@ -60,7 +60,10 @@ async def test_regulation_page_and_twin(client: httpx.AsyncClient, contoh: None)
     assert response.status_code == 200
     assert "Draf Awal" in response.text
     title = response.text.split("<title>")[1].split("</title>")[0]
-    assert title == "RANCANGAN PERATURAN DAERAH PROVINSI BANTEN NOMOR … TAHUN … TENTANG CONTOH PENGATURAN · Portal Raperda"
+    assert (
+        title
+        == "RANCANGAN PERATURAN DAERAH PROVINSI BANTEN NOMOR … TAHUN … TENTANG CONTOH PENGATURAN · Portal Raperda"
+    )
     data = (await client.get("/r/contoh.json")).json()
     assert data["tentang"] == "Contoh Pengaturan"
     assert [v["versi"] for v in data["versions"]] == ["v1"]

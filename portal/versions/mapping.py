@@ -1,0 +1,69 @@
+"""The result of an alignment: mappings from old paths to new paths, with their kind."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+Kind = Literal["same", "renumbered", "edited", "moved", "split", "merged", "deleted", "inserted"]
+KINDS: tuple[Kind, ...] = ("same", "renumbered", "edited", "moved", "split", "merged", "deleted", "inserted")
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """One line of the alignment: ``old`` → ``new`` (either may be None)."""
+
+    old: str | None
+    new: str | None
+    kind: Kind
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"old": self.old, "new": self.new, "kind": self.kind, "score": round(self.score, 3)}
+
+
+@dataclass
+class Alignment:
+    """The mappings, in new-document order; not to be changed once built (indexes are kept)."""
+
+    mappings: list[Mapping] = field(default_factory=list)
+
+    @cached_property
+    def _forward(self) -> dict[str, list[Mapping]]:
+        out: dict[str, list[Mapping]] = defaultdict(list)
+        for m in self.mappings:
+            if m.old is not None:
+                out[m.old].append(m)
+        return dict(out)
+
+    @cached_property
+    def _backward(self) -> dict[str, list[Mapping]]:
+        out: dict[str, list[Mapping]] = defaultdict(list)
+        for m in self.mappings:
+            if m.new is not None:
+                out[m.new].append(m)
+        return dict(out)
+
+    def forward(self) -> dict[str, list[Mapping]]:
+        """Old path → its mappings."""
+        return self._forward
+
+    def backward(self) -> dict[str, list[Mapping]]:
+        """New path → its mappings."""
+        return self._backward
+
+    def new_path(self, old: str) -> str | None:
+        """Where an old provision went (the best part of a split)."""
+        targets = [m for m in self.forward().get(old, []) if m.new is not None]
+        return max(targets, key=lambda m: m.score).new if targets else None
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = dict.fromkeys(KINDS, 0)
+        for m in self.mappings:
+            out[m.kind] += 1
+        return out
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [m.to_json() for m in self.mappings]
