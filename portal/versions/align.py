@@ -68,6 +68,7 @@ class _Aligner:
         self.old, self.new = old, new
         self._texts: dict[int, str] = {}
         self._full: dict[int, str] = {}
+        self.followed: set[str] = set()  # Penjelasan already mapped with an identical Pasal
         self.old_nodes = list(old.walk())
         self.new_nodes = list(new.walk())
         self.old_index = {n.path: n for n in self.old_nodes}
@@ -252,8 +253,17 @@ class _Aligner:
 
     def penjelasan(self, unit_map: dict[str, str]) -> None:
         """A Penjelasan follows its Pasal; its labels follow the units they explain."""
-        old_pj = {n.path: n for n in self.old_kinds.get("penjelasan", []) if n.marker is None}
-        new_pj = {n.path: n for n in self.new_kinds.get("penjelasan", []) if n.marker is None}
+        old_pj = {
+            n.path: n
+            for n in self.old_kinds.get("penjelasan", [])
+            if n.marker is None and n.path not in self.followed
+        }
+        taken = {m.new for m in self.result.values() if m.new is not None and m.new.startswith("penjelasan/")}
+        new_pj = {
+            n.path: n
+            for n in self.new_kinds.get("penjelasan", [])
+            if n.marker is None and n.path not in taken
+        }
         rest, used = self._follow(list(old_pj.values()), new_pj, unit_map, own_only=False)
         for node in rest:
             self._gone(node)
@@ -314,6 +324,26 @@ class _Aligner:
             self.add(None, n, "inserted", 0.0)
 
     # -- all ----------------------------------------------------------------------
+    def identical(self, old: Node, new: Node) -> bool:
+        """The same words in the same shape (only numbers may differ): most Pasal between versions."""
+        if self.full(old) != self.full(new):
+            return False
+        old_shape = [(n.kind, n.marker is None) for n in old.walk()]
+        return old_shape == [(n.kind, n.marker is None) for n in new.walk()]
+
+    def follow_identical(self, old: Node, new: Node) -> dict[str, str]:
+        """Map everything under an identical Pasal node by node (its Penjelasan too)."""
+        mapped: dict[str, str] = {}
+        for o, n in zip(old.walk(), new.walk(), strict=True):
+            if o is old:
+                continue
+            self.add(o, n, "same" if o.path == n.path else "renumbered", 1.0)
+            if o.kind in UNIT_KINDS:
+                mapped[o.path] = n.path
+            else:
+                self.followed.add(o.path)
+        return mapped
+
     def run(self) -> Alignment:
         containers = self.structure()
         groups = self.pasal(containers)
@@ -330,6 +360,8 @@ class _Aligner:
                 for root in new_roots:
                     for unit in _units(root):
                         self.add(None, unit, "inserted", 0.0)
+            elif len(old_roots) == len(new_roots) == 1 and self.identical(old_roots[0], new_roots[0]):
+                unit_map.update(self.follow_identical(old_roots[0], new_roots[0]))
             else:
                 unit_map.update(self.units(old_roots, new_roots))
         self.konsiderans()
