@@ -69,6 +69,10 @@ def _greedy(
     new_ids: Sequence[int],
     threshold: float,
 ) -> list[Pair]:
+    if len(old_ids) == len(new_ids) == 1:  # the common case: one provision edited in place
+        i, j = old_ids[0], new_ids[0]
+        raw = float(fuzz.ratio(old[i], new[j], score_cutoff=threshold * 100)) / 100.0
+        return [Pair(i, j, raw)] if raw >= threshold and raw > 0 else []
     candidates: list[tuple[float, float, int, int]] = []
     for i in old_ids:
         for j in new_ids:
