@@ -31,7 +31,7 @@ from tortoise.context import TortoiseContext
 
 from benchmarks import bare_app
 from benchmarks.bench_serve import VERSION_PATH
-from benchmarks.common import ROOT, calibration_ms, machine_line, table, warn_if_busy
+from benchmarks.common import ROOT, Disturbance, calibration_ms, machine_line, table, warn_if_busy
 from portal.app import create_app
 from portal.config import Settings
 from portal.db import migrate_database, tortoise_config
@@ -220,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     options.add_argument("--limit", type=int, default=30, help="functions listed by --profile (30)")
     args = options.parse_args(argv)
     warn_if_busy()
+    disturbance = Disturbance()
     print("Raperda Portal: in-process ASGI cost per request (no server, one request at a time)")
     print(machine_line())
     rows, cold = asyncio.run(run(args.requests, args.profile, args.limit))
@@ -229,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     print("Renders when the body is not kept (once per version, language and day; the rest are kept):")
     print(table(["request", "status", "median µs", "runs"], cold))
     print(f"calibration loop at the end: {calibration_ms():.0f} ms")
+    print(disturbance.line())
     return 0
 
 

@@ -30,6 +30,7 @@ from tortoise.context import TortoiseContext
 
 from benchmarks.common import (
     SAMPLE,
+    Disturbance,
     Timing,
     calibration_ms,
     machine_line,
@@ -215,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     args = options.parse_args(argv)
 
     warn_if_busy()
+    disturbance = Disturbance()
     print("Raperda Portal: parse / check / import benchmark")
     print(machine_line())
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as tmp:
@@ -246,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         print(f"calibration loop at the end: {calibration_ms():.0f} ms")
+        print(disturbance.line())
         if args.profile:
             text = drafts[0].text
             document = parse(text)

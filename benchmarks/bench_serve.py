@@ -35,7 +35,7 @@ from typing import IO
 
 import httpx
 
-from benchmarks.common import ROOT, calibration_ms, machine_line, table, warn_if_busy
+from benchmarks.common import ROOT, Disturbance, calibration_ms, machine_line, table, warn_if_busy
 
 HOST = "127.0.0.1"  # loopback only, never configurable
 SLUG, VERSI = "jamsos-ketenagakerjaan", "v2"
@@ -316,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, _terminate)
     warn_if_busy()
+    disturbance = Disturbance()
     print("Raperda Portal: serve benchmark")
     print(machine_line())
     print(describe_stack() + f"; one worker each; access log {'on' if access_log else 'off'}")
@@ -453,6 +454,8 @@ def main(argv: list[str] | None = None) -> int:
             f"p95 {version.p95_ms:.1f} ms ({'met' if p95_ok else 'NOT met'})"
         )
         print(f"calibration loop at the end: {calibration_ms():.0f} ms")
+        servers_cpu = sum(server.cpu_seconds() or 0.0 for server in servers.values())
+        print(disturbance.line(unwaited=servers_cpu))
         if any(r.errors for r in results):
             print("  note: some requests failed or had an unexpected status (see the errors column)")
     return 0

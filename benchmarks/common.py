@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import platform
+import resource
 import statistics
 import sys
 import time
@@ -91,6 +92,52 @@ def warn_if_busy(limit: float = 0.5) -> None:
             f"warning: load average is {load:.2f}: the machine was busy in the last minute "
             "(another process, or a benchmark just before); figures may be pessimistic\n"
         )
+
+
+def _machine_busy_seconds() -> float | None:
+    """CPU seconds all processes of the machine have used since boot (Linux /proc/stat)."""
+    try:
+        first = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq = (int(value) for value in first[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_seconds() -> float:
+    """CPU seconds of this process and of the child processes it has waited for."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+class Disturbance:
+    """The CPU other processes used while a benchmark ran: the machine's busy time less
+    the benchmark's own (and its children's). On a shared machine, a run where this is
+    more than a few percent of one core was disturbed and is worth running again."""
+
+    LIMIT = 0.10  # of one core; the machine's own services use a few percent
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.busy = _machine_busy_seconds()
+        self.own = _own_seconds()
+
+    def share(self, unwaited: float = 0.0) -> float | None:
+        """Other processes' CPU as a share of one core. ``unwaited``: CPU seconds of the
+        benchmark's child processes that are still running (not yet in its rusage)."""
+        busy = _machine_busy_seconds()
+        if busy is None or self.busy is None:
+            return None
+        others = (busy - self.busy) - (_own_seconds() - self.own) - unwaited
+        return max(others, 0.0) / max(time.monotonic() - self.start, 1e-9)
+
+    def line(self, unwaited: float = 0.0) -> str:
+        share = self.share(unwaited)
+        if share is None:
+            return "CPU used by other processes during the run: n/a (no /proc/stat)"
+        verdict = "disturbed: run again" if share > self.LIMIT else "undisturbed"
+        return f"CPU used by other processes during the run: {share:.0%} of one core ({verdict})"
 
 
 def ms(seconds: float) -> str:

@@ -255,10 +255,17 @@ async def provision_page(request: Request) -> Response:
     node = cached.index[path]
     on = today()
     base = version_url(slug, versi)
-    chain = _chain(document, path)
-    cite = citation(chain)
+    # The chain of sections is found only when a page is rendered (a kept page needs only the path).
+    found: list[list[Node]] = []
+
+    def chain_of() -> list[Node]:
+        if not found:
+            found.append(_chain(document, path))
+        return found[0]
 
     def data() -> dict[str, Any]:
+        chain = chain_of()
+        cite = citation(chain)
         return {
             "regulation": {"slug": slug, "title": document.meta.title, "url": regulation_url(slug)},
             "version": version_json(slug, version, on),
@@ -273,6 +280,8 @@ async def provision_page(request: Request) -> Response:
         }
 
     def extra() -> dict[str, Any]:
+        chain = chain_of()
+        cite = citation(chain)
         units = [n for n in cached.order if n.kind != "penjelasan"]
         position = next((i for i, n in enumerate(units) if n.path == path), None)
         return {

@@ -110,9 +110,9 @@ def _headers(request: Request, tag: str | None, as_json: bool) -> dict[str, str]
 
 
 def _render(request: Request, page: Page, as_json: bool) -> bytes:
-    data = page.data() if callable(page.data) else page.data
     if as_json:
-        return dumps(data)
+        return dumps(page.data() if callable(page.data) else page.data)
+    # Templates draw on ``extra``; the JSON payload is not built for an HTML page.
     path = request.url.path
     extra = page.extra() if callable(page.extra) else page.extra
     html: str = request.app.state.renderer.render(
@@ -120,7 +120,6 @@ def _render(request: Request, page: Page, as_json: bool) -> bytes:
         Translator(request_lang(request)),
         current_path=path,
         json_url=path + JSON_SUFFIX,
-        data=data,
         **extra,
     )
     return html.encode("utf-8")
