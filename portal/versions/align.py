@@ -10,57 +10,24 @@ inserted. Two old provisions never map to one new one except as a merge.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
-
 from portal.document import Document, Node
 from portal.versions.mapping import KINDS, Alignment, Kind, Mapping
 from portal.versions.pairing import Pair, longest_increasing, pair_texts, similarity, splits_and_merges
+from portal.versions.walk import (
+    STRUCTURE,
+    UNIT_KINDS,
+    by_kind,
+    norm,
+    ordered,
+    parents,
+    subtree_text,
+    units_of,
+)
 
-__all__ = ["KINDS", "UNIT_KINDS", "Alignment", "Kind", "Mapping", "align"]
+__all__ = ["KINDS", "UNIT_KINDS", "Alignment", "Kind", "Mapping", "align", "subtree_text"]
 
-UNIT_KINDS = ("ayat", "huruf", "angka")
-STRUCTURE = ("bab", "bagian", "paragraf")
 MOVE_THRESHOLD = 0.65  # a Pasal paired far from its place must be clearly the same one
 LONE_UNIT = 0.35  # a unit rewritten in place, alone between two unchanged ones
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.split())
-
-
-def subtree_text(node: Node) -> str:
-    """A node's own text with that of its units (not its Penjelasan)."""
-    parts = [node.heading or "", node.text]
-    parts += [subtree_text(c) for c in node.children if c.kind in UNIT_KINDS]
-    return _norm(" ".join(p for p in parts if p))
-
-
-def _full_text(node: Node) -> str:
-    """Everything under a node, Penjelasan included: equal means nothing changed."""
-    parts = [node.heading or "", node.text, *(_full_text(c) for c in node.children)]
-    return _norm(" ".join(p for p in parts if p))
-
-
-def _units(node: Node) -> Iterator[Node]:
-    for child in node.children:
-        if child.kind in UNIT_KINDS:
-            yield child
-            yield from _units(child)
-
-
-def _walk_kind(nodes: Iterable[Node], kinds: tuple[str, ...]) -> list[Node]:
-    out: list[Node] = []
-
-    def visit(node: Node) -> None:
-        if node.kind in kinds:
-            out.append(node)
-        for child in node.children:
-            visit(child)
-
-    for node in nodes:
-        visit(node)
-    return out
 
 
 class _Aligner:
@@ -73,10 +40,10 @@ class _Aligner:
         self.new_nodes = list(new.walk())
         self.old_index = {n.path: n for n in self.old_nodes}
         self.new_index = {n.path: n for n in self.new_nodes}
-        self.old_kinds = _by_kind(self.old_nodes)
-        self.new_kinds = _by_kind(self.new_nodes)
-        self.old_parent = _parents(old)
-        self.new_parent = _parents(new)
+        self.old_kinds = by_kind(self.old_nodes)
+        self.new_kinds = by_kind(self.new_nodes)
+        self.old_parent = parents(old)
+        self.new_parent = parents(new)
         self.result: dict[tuple[str | None, str | None], Mapping] = {}
 
     def add(self, old: Node | None, new: Node | None, kind: Kind, score: float) -> None:
@@ -121,7 +88,7 @@ class _Aligner:
     # -- kinds ------------------------------------------------------------------
     def plain_kind(self, old: Node, new: Node, *, own_only: bool) -> Kind:
         if own_only:
-            equal = _norm(old.text) == _norm(new.text) and (old.heading or "") == (new.heading or "")
+            equal = norm(old.text) == norm(new.text) and (old.heading or "") == (new.heading or "")
         else:
             equal = self.full(old) == self.full(new)
         if equal:
@@ -188,8 +155,8 @@ class _Aligner:
 
     def units(self, old_roots: list[Node], new_roots: list[Node]) -> dict[str, str]:
         """Align the units under a group of old and new containers."""
-        old_nodes = [u for root in old_roots for u in _units(root)]
-        new_nodes = [u for root in new_roots for u in _units(root)]
+        old_nodes = [u for root in old_roots for u in units_of(root)]
+        new_nodes = [u for root in new_roots for u in units_of(root)]
         if not old_nodes and not new_nodes:
             return {}
         old_texts = [self.text(n) for n in old_nodes]
@@ -354,11 +321,11 @@ class _Aligner:
         for old_roots, new_roots in groups:
             if old_roots and not new_roots:
                 for root in old_roots:
-                    for unit in _units(root):
+                    for unit in units_of(root):
                         self.add(unit, None, "deleted", 0.0)
             elif new_roots and not old_roots:
                 for root in new_roots:
-                    for unit in _units(root):
+                    for unit in units_of(root):
                         self.add(None, unit, "inserted", 0.0)
             elif len(old_roots) == len(new_roots) == 1 and self.identical(old_roots[0], new_roots[0]):
                 unit_map.update(self.follow_identical(old_roots[0], new_roots[0]))
@@ -367,53 +334,7 @@ class _Aligner:
         self.konsiderans()
         self.penjelasan(unit_map)
         self.free()
-        return Alignment(_ordered(self.old_nodes, self.new_nodes, list(self.result.values())))
-
-
-def _by_kind(nodes: list[Node]) -> dict[str, list[Node]]:
-    out: dict[str, list[Node]] = defaultdict(list)
-    for node in nodes:
-        out[node.kind].append(node)
-    return out
-
-
-def _parents(document: Document) -> dict[str, str]:
-    """Pasal path → the path of its BAB, Bagian or Paragraf."""
-    out: dict[str, str] = {}
-
-    def visit(node: Node, home: str | None) -> None:
-        if node.kind == "pasal" and home is not None:
-            out[node.path] = home
-        for child in node.children:
-            visit(child, node.path if node.kind in STRUCTURE else home)
-
-    for node in document.children:
-        visit(node, None)
-    return out
-
-
-def _ordered(old: list[Node], new: list[Node], mappings: list[Mapping]) -> list[Mapping]:
-    """New document order; deleted old provisions right after their old predecessor."""
-    new_pos = {node.path: k for k, node in enumerate(new)}
-    old_paths = [node.path for node in old]
-    old_pos = {path: k for k, path in enumerate(old_paths)}
-    anchor: dict[str, float] = {}
-    for m in mappings:
-        if m.old is not None and m.new is not None:
-            anchor[m.old] = max(anchor.get(m.old, -1.0), float(new_pos[m.new]))
-    last = -1.0
-    placed: dict[str, float] = {}
-    for path in old_paths:
-        if path in anchor:
-            last = anchor[path]
-        placed[path] = last + 0.5
-
-    def key(m: Mapping) -> tuple[float, int]:
-        if m.new is not None:
-            return (float(new_pos[m.new]), old_pos.get(m.old or "", -1))
-        return (placed[m.old or ""], old_pos[m.old or ""])
-
-    return sorted(mappings, key=key)
+        return Alignment(ordered(self.old_nodes, self.new_nodes, list(self.result.values())))
 
 
 def align(old: Document, new: Document) -> Alignment:
