@@ -140,6 +140,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.db)
 
 
+LIVE_DATA_DIRS: dict[str, Path] = {}  # live server URL → its PORTAL_DATA_DIR
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real portal (`python -m portal serve`) on a free loopback port, with the sample drafts."""
@@ -154,6 +157,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         [sys.executable, "-m", "portal", "serve", "--port", str(port)], env=env, stdout=log, stderr=log
     )
     url = f"http://127.0.0.1:{port}"
+    LIVE_DATA_DIRS[url] = data
     try:
         deadline = time.monotonic() + 60
         while True:
