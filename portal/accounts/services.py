@@ -122,11 +122,19 @@ async def send_verification(user: User, settings: Settings) -> None:
     )
 
 
-async def _use_token(token: str, purpose: str) -> User | None:
+async def _live_token(token: str, purpose: str) -> EmailToken | None:
+    """The unused, unexpired mail token for ``purpose``, with its user."""
     found = (
         await EmailToken.filter(token_hash=token_hash(token), purpose=purpose).select_related("user").first()
     )
     if found is None or found.used_at is not None or found.expires_at < now():
+        return None
+    return found
+
+
+async def _use_token(token: str, purpose: str) -> User | None:
+    found = await _live_token(token, purpose)
+    if found is None:
         return None
     await EmailToken.filter(id=found.id).update(used_at=now())
     return found.user
@@ -156,10 +164,8 @@ async def request_reset(email: str, settings: Settings) -> None:
 
 
 async def reset_password(token: str, password: str) -> tuple[User | None, list[str]]:
-    found = (
-        await EmailToken.filter(token_hash=token_hash(token), purpose="reset").select_related("user").first()
-    )
-    if found is None or found.used_at is not None or found.expires_at < now():
+    found = await _live_token(token, "reset")
+    if found is None:
         return None, ["token_invalid"]
     user = found.user
     problems = passwords.problems(password, email=user.email, name=user.name)
@@ -335,10 +341,8 @@ async def request_email_change(
 
 
 async def confirm_email_change(token: str) -> User | None:
-    found = (
-        await EmailToken.filter(token_hash=token_hash(token), purpose="email").select_related("user").first()
-    )
-    if found is None or found.used_at is not None or found.expires_at < now() or not found.new_email:
+    found = await _live_token(token, "email")
+    if found is None or not found.new_email:
         return None
     user = found.user
     if await User.exists(email=found.new_email):
