@@ -19,6 +19,7 @@ from portal.accounts import views as account_views
 from portal.accounts.web import LoginRequired, login_redirect
 from portal.config import Settings, load_settings
 from portal.db import tortoise_config
+from portal.drafting import views as drafting_views
 from portal.mail.outbox import deliver_pending
 from portal.versions import compare_views
 from portal.versions import views as version_views
@@ -27,6 +28,8 @@ from portal.versions.views import VersionCache
 from portal.web import errors, lang, openapi
 from portal.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from portal.web.templating import STATIC_DIR, Renderer
+
+DRAFT_BODY_BYTES = 6 * 1024 * 1024  # a whole draft posted or uploaded (2 MB of text, form-encoded)
 
 
 async def mail_worker(settings: Settings, every: float = 30.0) -> None:
@@ -64,11 +67,16 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
             *openapi.routes,
             *account_views.routes,
             *account_admin.routes,
+            *drafting_views.routes,
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         middleware=[
             Middleware(SecurityHeadersMiddleware, https=settings.https),
-            Middleware(BodyLimitMiddleware, limit=settings.max_body_bytes),
+            Middleware(
+                BodyLimitMiddleware,
+                limit=settings.max_body_bytes,
+                larger=((r"/kelola/draf(/\d+/simpan)?", DRAFT_BODY_BYTES),),
+            ),
         ],
         exception_handlers={
             HTTPException: errors.http_error,

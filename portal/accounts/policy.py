@@ -17,6 +17,8 @@ Permission = Literal[
     "verification.apply",  # ask to be verified as a stakeholder
     "admin.users",  # list users, change roles, disable, decide verification
     "admin.audit",  # read the audit log
+    "draft.edit",  # working drafts: create, edit, review and correct the alignment
+    "draft.publish",  # turn a working draft into a published version
 ]
 
 ANONYMOUS = "anonim"
@@ -26,8 +28,8 @@ GRANTS: dict[str, frozenset[Permission]] = {
     "publik": frozenset({"read", "account", "verification.apply"}),
     "pemangku": frozenset({"read", "account"}),
     "moderator": frozenset({"read", "account"}),
-    "penyusun": frozenset({"read", "account"}),
-    "admin": frozenset({"read", "account", "admin.users", "admin.audit"}),
+    "penyusun": frozenset({"read", "account", "draft.edit", "draft.publish"}),
+    "admin": frozenset({"read", "account", "admin.users", "admin.audit", "draft.edit", "draft.publish"}),
 }
 if set(GRANTS) != {*ROLES, ANONYMOUS}:  # a typo in the table must fail at import
     raise RuntimeError("GRANTS must name every role")
@@ -65,6 +67,13 @@ ROUTES: dict[str, Permission | Literal["public"]] = {
     "admin_users": "admin.users",
     "admin_user": "admin.users",
     "admin_audit": "admin.audit",
+    "drafts": "draft.edit",
+    "draft_create": "draft.edit",
+    "draft": "draft.edit",
+    "draft_save": "draft.edit",
+    "draft_correct": "draft.edit",
+    "draft_publish": "draft.publish",
+    "draft_discard": "draft.edit",
 }
 
 

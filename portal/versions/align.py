@@ -10,6 +10,8 @@ inserted. Two old provisions never map to one new one except as a merge.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from portal.document import Document, Node
 from portal.versions.mapping import KINDS, Alignment, Kind, Mapping
 from portal.versions.pairing import Pair, longest_increasing, pair_texts, similarity, splits_and_merges
@@ -24,15 +26,20 @@ from portal.versions.walk import (
     units_of,
 )
 
-__all__ = ["KINDS", "UNIT_KINDS", "Alignment", "Kind", "Mapping", "align", "subtree_text"]
+__all__ = ["KINDS", "UNIT_KINDS", "Alignment", "Kind", "Mapping", "Pin", "align", "subtree_text"]
 
 MOVE_THRESHOLD = 0.65  # a Pasal paired far from its place must be clearly the same one
 LONE_UNIT = 0.35  # a unit rewritten in place, alone between two unchanged ones
 
+Pin = tuple[str | None, str | None]
+
 
 class _Aligner:
-    def __init__(self, old: Document, new: Document) -> None:
+    def __init__(self, old: Document, new: Document, pins: Sequence[Pin] = ()) -> None:
         self.old, self.new = old, new
+        # A drafter's corrections: old path → new path (None: deleted), new path → old (None: inserted).
+        self.pin_old = {o: n for o, n in pins if o is not None}
+        self.pin_new = {n: o for o, n in pins if n is not None}
         self._texts: dict[int, str] = {}
         self._full: dict[int, str] = {}
         self.followed: set[str] = set()  # Penjelasan already mapped with an identical Pasal
@@ -95,6 +102,58 @@ class _Aligner:
             return "same" if old.path == new.path else "renumbered"
         return "edited"
 
+    # -- corrections --------------------------------------------------------------
+    def pinned(
+        self,
+        pairs: list[Pair],
+        old_nodes: list[Node],
+        new_nodes: list[Node],
+        old_texts: list[str],
+        new_texts: list[str],
+    ) -> list[Pair]:
+        """The automatic pairs, overruled by the drafter's corrections that concern these nodes."""
+        if not (self.pin_old or self.pin_new):
+            return pairs
+        old_at = {n.path: i for i, n in enumerate(old_nodes)}
+        new_at = {n.path: j for j, n in enumerate(new_nodes)}
+        kept = [
+            p
+            for p in pairs
+            if old_nodes[p.old].path not in self.pin_old and new_nodes[p.new].path not in self.pin_new
+        ]
+        for o, n in self.pin_old.items():
+            if n is not None and o in old_at and n in new_at:
+                i, j = old_at[o], new_at[n]
+                kept.append(Pair(i, j, similarity(old_texts[i], new_texts[j])))
+        return sorted(kept, key=lambda p: p.old)
+
+    def corrected_inside(self, old: Node, new: Node) -> bool:
+        old_prefix, new_prefix = old.path + "/", new.path + "/"
+        return any(p.startswith(old_prefix) for p in self.pin_old) or any(
+            p.startswith(new_prefix) for p in self.pin_new
+        )
+
+    def unpinned(
+        self,
+        old_nodes: list[Node],
+        new_nodes: list[Node],
+        splits: dict[int, list[int]],
+        merges: dict[int, list[int]],
+    ) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+        """Splits and merges that touch a corrected node give way to the correction."""
+        if not (self.pin_old or self.pin_new):
+            return splits, merges
+
+        def free(olds: list[int], news: list[int]) -> bool:
+            return not any(old_nodes[i].path in self.pin_old for i in olds) and not any(
+                new_nodes[j].path in self.pin_new for j in news
+            )
+
+        return (
+            {i: parts for i, parts in splits.items() if free([i], parts)},
+            {j: parts for j, parts in merges.items() if free(parts, [j])},
+        )
+
     # -- levels -----------------------------------------------------------------
     def structure(self) -> dict[str, str]:
         """Align BAB, Bagian and Paragraf by title; returns old path → new path."""
@@ -117,9 +176,10 @@ class _Aligner:
         old_texts = [self.text(n) for n in old_nodes]
         new_texts = [self.text(n) for n in new_nodes]
         pairs = pair_texts(old_texts, new_texts, move_threshold=MOVE_THRESHOLD)
+        pairs = self.pinned(pairs, old_nodes, new_nodes, old_texts, new_texts)
         in_order = {id(pairs[k]) for k in longest_increasing(pairs)}
         groups: list[tuple[list[Node], list[Node]]] = []
-        splits, merges = splits_and_merges(old_texts, new_texts, pairs)
+        splits, merges = self.unpinned(old_nodes, new_nodes, *splits_and_merges(old_texts, new_texts, pairs))
         paired_old = {p.old for p in pairs}
         paired_new = {p.new for p in pairs}
         for p in pairs:
@@ -162,7 +222,8 @@ class _Aligner:
         old_texts = [self.text(n) for n in old_nodes]
         new_texts = [self.text(n) for n in new_nodes]
         pairs = pair_texts(old_texts, new_texts, lone_threshold=LONE_UNIT)
-        splits, merges = splits_and_merges(old_texts, new_texts, pairs)
+        pairs = self.pinned(pairs, old_nodes, new_nodes, old_texts, new_texts)
+        splits, merges = self.unpinned(old_nodes, new_nodes, *splits_and_merges(old_texts, new_texts, pairs))
         return self._emit(old_nodes, new_nodes, pairs, own_only=True, splits=splits, merges=merges)
 
     def _emit(
@@ -327,7 +388,11 @@ class _Aligner:
                 for root in new_roots:
                     for unit in units_of(root):
                         self.add(None, unit, "inserted", 0.0)
-            elif len(old_roots) == len(new_roots) == 1 and self.identical(old_roots[0], new_roots[0]):
+            elif (
+                len(old_roots) == len(new_roots) == 1
+                and self.identical(old_roots[0], new_roots[0])
+                and not self.corrected_inside(old_roots[0], new_roots[0])
+            ):
                 unit_map.update(self.follow_identical(old_roots[0], new_roots[0]))
             else:
                 unit_map.update(self.units(old_roots, new_roots))
@@ -337,6 +402,11 @@ class _Aligner:
         return Alignment(ordered(self.old_nodes, self.new_nodes, list(self.result.values())))
 
 
-def align(old: Document, new: Document) -> Alignment:
-    """Map every provision of ``old`` to ``new``."""
-    return _Aligner(old, new).run()
+def align(old: Document, new: Document, pins: Sequence[Pin] = ()) -> Alignment:
+    """Map every provision of ``old`` to ``new``.
+
+    ``pins`` are a drafter's corrections, ``(old path, new path)``: they win over the
+    automatic pairing of Pasal and of units (``(old, None)`` deletes, ``(None, new)``
+    inserts). A unit correction applies where its two Pasal are aligned together.
+    """
+    return _Aligner(old, new, pins).run()

@@ -109,7 +109,7 @@ async def compare_page(request: Request) -> Response:
             "base_url": compare_url(slug, old.version.versi, new.version.versi),
         }
 
-    etag = f'"cmp-{old.version.checksum[:16]}-{new.version.checksum[:16]}-{view}"'
+    etag = f'"cmp-{old.version.checksum[:16]}-{new.version.checksum[:16]}-{old.tag}-{view}"'
     store = request.app.state.comparisons.bodies(old, new)
     page = Page("versions/compare.html", comparison.to_json, extra, etag=etag, store=store)
     return respond(request, page, as_json)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from portal.accounts.models import User
 
 
 class ImmutableVersionError(RuntimeError):
@@ -49,6 +52,12 @@ class Version(Model):
     source = fields.TextField(description="canonical Raperda Markdown of this version")
     checksum = fields.CharField(max_length=64, description="SHA-256 of source, hex")
     published_at = fields.DatetimeField()
+    published_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name=False, null=True, on_delete=fields.SET_NULL,
+        description="who published it (empty: imported from the command line)",
+    )  # fmt: skip
+    anonim_boleh = fields.BooleanField(default=True, description="anonymous comments allowed")
+    moderasi = fields.CharField(max_length=10, default="pasca", description="pra or pasca (moderation)")
     status = fields.CharField(
         max_length=20, default="published", description="published, or superseded by a later version"
     )

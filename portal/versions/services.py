@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from tortoise.transactions import in_transaction
 
-from portal.accounts.models import AuditEvent
+from portal.accounts.models import AuditEvent, User
 from portal.document import Document, Konsultasi, Metadata, Node, parse, write
-from portal.versions.align import Alignment, align
+from portal.versions.align import Alignment, Pin, align
 from portal.versions.models import AlignmentRow, Provision, Regulation, Version
 
 
@@ -73,8 +74,23 @@ def _rows(document: Document) -> list[dict[str, object]]:
     return rows
 
 
-async def import_document(document: Document, *, now: dt.datetime | None = None) -> ImportResult:
+@dataclass(frozen=True)
+class Publication:
+    """Who publishes, with which corrections of the alignment, and how the consultation runs."""
+
+    publisher: User | None = None
+    pins: Sequence[Pin] = ()
+    konsultasi: Konsultasi | None = None  # overrides the front matter's window when given
+    anonim_boleh: bool = True
+    moderasi: str = "pasca"
+    ip: str | None = None
+
+
+async def import_document(
+    document: Document, *, now: dt.datetime | None = None, publication: Publication | None = None
+) -> ImportResult:
     """Store a parsed version; identical re-imports change nothing."""
+    publication = publication or Publication()
     source = write(document)
     digest = checksum(source)
     # Store the nodes of the canonical text, so stored line numbers point into it.
@@ -107,6 +123,7 @@ async def import_document(document: Document, *, now: dt.datetime | None = None)
             .order_by("-tanggal", "-id")
             .first()
         )
+        window = publication.konsultasi or meta.konsultasi
         newer_exists = await Version.filter(regulation=regulation, tanggal__gt=meta.tanggal).exists()
         version = await Version.create(
             status="superseded" if newer_exists else "published",
@@ -118,11 +135,14 @@ async def import_document(document: Document, *, now: dt.datetime | None = None)
             tahap=meta.tahap,
             nomor=meta.nomor,
             tahun=meta.tahun,
-            konsultasi_buka=meta.konsultasi.buka if meta.konsultasi else None,
-            konsultasi_tutup=meta.konsultasi.tutup if meta.konsultasi else None,
+            konsultasi_buka=window.buka if window else None,
+            konsultasi_tutup=window.tutup if window else None,
             source=source,
             checksum=digest,
             published_at=now or dt.datetime.now(dt.UTC),
+            published_by=publication.publisher,
+            anonim_boleh=publication.anonim_boleh,
+            moderasi=publication.moderasi,
             pasal_count=len(document.pasal()),
             lint_matikan=list(meta.lint_matikan),
         )
@@ -130,7 +150,7 @@ async def import_document(document: Document, *, now: dt.datetime | None = None)
         lineages: dict[str, str] = {}
         if previous is not None:
             older = await load_document(previous, regulation)
-            alignment = align(older, document)
+            alignment = align(older, document, publication.pins)
             lineages = inherit_lineage(older, alignment)
             await AlignmentRow.bulk_create(
                 [
@@ -148,12 +168,18 @@ async def import_document(document: Document, *, now: dt.datetime | None = None)
                 .exclude(id=version.id)
                 .update(status="superseded")
             )
+        publisher = publication.publisher
         await AuditEvent.create(
-            actor=None,
-            actor_label="sistem (portal import)",
+            actor=publisher,
+            actor_label=f"{publisher.name} <{publisher.email}>" if publisher else "sistem (portal import)",
             action="version.publish",
             target=f"version:{meta.slug}/{meta.versi}",
-            details={"checksum": digest, "previous": previous.versi if previous else None},
+            details={
+                "checksum": digest,
+                "previous": previous.versi if previous else None,
+                "corrections": [list(pin) for pin in publication.pins],
+            },
+            ip=publication.ip,
         )
         rows = _rows(document)
         for row in rows:
@@ -252,7 +278,11 @@ def tree_from_rows(meta: Metadata, provisions: list[Provision]) -> Document:
 
 async def find_version(slug: str, versi: str) -> Version | None:
     """One query: the version with its regulation."""
-    return await Version.filter(regulation__slug=slug, versi=versi).select_related("regulation").first()
+    return (
+        await Version.filter(regulation__slug=slug, versi=versi)
+        .select_related("regulation", "published_by")
+        .first()
+    )
 
 
 async def load_document(version: Version, regulation: Regulation | None = None) -> Document:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from portal.accounts.models import User
 from portal.document import Document, Node
 from portal.document.citations import ancestors, citation
 from portal.versions import services
@@ -67,9 +70,16 @@ def version_json(slug: str, version: Version, on: dt.date) -> dict[str, Any]:
         "konsultasi": konsultasi_json(version, on),
         "checksum": version.checksum,
         "published_at": version.published_at.isoformat(),
+        "published_by": _publisher(version),
         "url": url,
         "json_url": url + ".json",
     }
+
+
+def _publisher(version: Version) -> str | None:
+    """The publisher's name where it was loaded with the version (None: the command line)."""
+    loaded = getattr(version, "published_by", None)
+    return loaded.name if isinstance(loaded, User) else None
 
 
 def regulation_json(regulation: Regulation, versions: list[Version], on: dt.date) -> dict[str, Any]:
@@ -102,11 +112,22 @@ class CachedVersion:
     index: dict[str, Node]
     order: list[Node]
     others: list[Version]
+    checked: float = 0.0  # time.monotonic() of the last check that the versions are as kept
     fragments: dict[str, Markup] = field(default_factory=dict)
     # Rendered pages of this version: the whole version (HTML per language, and JSON)
     # and its provision pages, kept by ETag.
     bodies: BodyStore = field(default_factory=lambda: BodyStore(8))
     provision_bodies: BodyStore = field(default_factory=lambda: BodyStore(512))
+
+    @property
+    def stamp(self) -> list[tuple[int, str]]:
+        """What a later publication changes: the regulation's versions and their status."""
+        return sorted((v.id, v.status) for v in [self.version, *self.others])
+
+    @property
+    def tag(self) -> str:
+        """A short digest of the stamp, for ETags (a new version changes the pages)."""
+        return hashlib.sha256(repr(self.stamp).encode()).hexdigest()[:8]
 
     @property
     def latest(self) -> Version | None:
@@ -122,16 +143,31 @@ class CachedVersion:
 
 
 class VersionCache:
-    """Published versions by (slug, versi), least recently used dropped first."""
+    """Published versions by (slug, versi), least recently used dropped first.
 
-    def __init__(self, size: int = 32) -> None:
+    A version's text never changes, but a later publication (perhaps by another
+    worker) supersedes it: every ``revalidate`` seconds one query checks the
+    regulation's versions, and a changed list reloads the entry.
+    """
+
+    def __init__(self, size: int = 32, revalidate: float = 5.0) -> None:
         self.size = size
+        self.revalidate = revalidate
         self._items: OrderedDict[tuple[str, str], CachedVersion] = OrderedDict()
 
     async def get(self, slug: str, versi: str) -> CachedVersion | None:
         key = (slug, versi)
         item = self._items.get(key)
         if item is not None:
+            now = time.monotonic()
+            if now - item.checked > self.revalidate:
+                current = await Version.filter(regulation_id=item.version.regulation.id).values_list(
+                    "id", "status"
+                )
+                if sorted(current) != item.stamp:  # type: ignore[arg-type]
+                    del self._items[key]
+                    return await self.get(slug, versi)
+                item.checked = now
             self._items.move_to_end(key)
             return item
         version = await services.find_version(slug, versi)
@@ -140,7 +176,7 @@ class VersionCache:
         document = await services.load_document(version)
         others = [v for v in await Version.filter(regulation_id=version.regulation.id) if v.id != version.id]
         order = list(document.walk())
-        item = CachedVersion(version, document, {n.path: n for n in order}, order, others)
+        item = CachedVersion(version, document, {n.path: n for n in order}, order, others, time.monotonic())
         self._items[key] = item
         if len(self._items) > self.size:
             self._items.popitem(last=False)
@@ -226,12 +262,13 @@ async def version_page(request: Request) -> Response:
             "other_versions": cached.others,
             "previous_version": cached.previous,
             "latest_version": cached.latest,
+            "publisher": _publisher(version),
             "regulation_url": regulation_url(slug),
             "today": on,
         }
     )
     # The status of the consultation window changes with the day, so the day is in the tag.
-    etag = f'"{version.checksum[:32]}-{on.isoformat()}"'
+    etag = f'"{version.checksum[:32]}-{cached.tag}-{on.isoformat()}"'
     page = Page("versions/version.html", data, extra, etag=etag, store=cached.bodies)
     return respond(request, page, as_json)
 
@@ -298,7 +335,7 @@ async def provision_page(request: Request) -> Response:
             "ibukota": IBUKOTA.get(document.meta.daerah, "…"),
         }
 
-    etag = f'"{version.checksum[:32]}-{on.isoformat()}-{path}"'
+    etag = f'"{version.checksum[:32]}-{cached.tag}-{on.isoformat()}-{path}"'
     page = Page("versions/provision.html", data, extra, etag=etag, store=cached.provision_bodies)
     return respond(request, page, as_json)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 LANGUAGES = ("id", "en")
@@ -67,6 +67,10 @@ class Translator:
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.lang)
 
+    def percent(self, value: float) -> str:
+        """0.873 → '87%' (Indonesian and English both put the sign after the number)."""
+        return format_percent(value, locale=self.lang)
+
     def callables(self) -> dict[str, Callable[..., str]]:
         return {
             "_": self.gettext,
@@ -75,6 +79,7 @@ class Translator:
             "format_date": self.date,
             "format_datetime": self.datetime,
             "format_number": self.number,
+            "format_percent": self.percent,
         }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -45,16 +47,25 @@ class BodyLimitMiddleware:
     """Refuse request bodies over ``limit`` bytes with 413, before they are read whole:
     at once when Content-Length says so, or as soon as the streamed bytes pass it."""
 
-    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+    def __init__(self, app: ASGIApp, *, limit: int, larger: tuple[tuple[str, int], ...] = ()) -> None:
         self.app = app
         self.limit = limit
+        # Paths (regular expressions) whose forms carry files: a larger limit of their own.
+        self.larger = [(re.compile(pattern), size) for pattern, size in larger]
+
+    def limit_for(self, path: str) -> int:
+        for pattern, size in self.larger:
+            if pattern.fullmatch(path):
+                return max(size, self.limit)
+        return self.limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit_for(scope.get("path", ""))
         for name, value in scope.get("headers", []):
-            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+            if name == b"content-length" and value.isdigit() and int(value) > limit:
                 await _too_large(send)
                 return
         seen = 0
@@ -65,7 +76,7 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
+                if seen > limit:
                     raise _TooLarge
             return message
 

@@ -9,6 +9,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 
 from portal.accounts.policy import ANONYMOUS, GRANTS, ROUTES, Actor, can
+from portal.drafting.models import WorkingDraft
 from tests.accounts.helpers import make_user, sign_in
 
 SAMPLES = {
@@ -20,6 +21,7 @@ SAMPLES = {
     "lang": "en",
     "token": "tidak-berlaku",
     "user_id": "1",
+    "draft_id": "1",
 }
 ROLES = [ANONYMOUS, "publik", "pemangku", "moderator", "penyusun", "admin"]
 
@@ -49,6 +51,7 @@ async def test_every_route_answers_each_role_as_the_policy_says(
         await make_user(f"{role}@contoh.id", role=role)
         assert (await sign_in(client, f"{role}@contoh.id")).status_code == 303
     actor = Actor(None if role == ANONYMOUS else 1, role)
+    await WorkingDraft.create(slug="contoh", versi="v1", source="---\nslug: contoh\n---\n")
     checked = 0
     for route in named_routes(app):
         if isinstance(route, Mount) or route.name in ("logout",):
@@ -81,3 +84,5 @@ def test_grants_are_least_privilege() -> None:
         if role != "admin":
             assert not permissions & admin_only, role
     assert GRANTS[ANONYMOUS] == frozenset({"read"})
+    drafting = {"draft.edit", "draft.publish"}
+    assert {role for role, permissions in GRANTS.items() if permissions & drafting} == {"penyusun", "admin"}

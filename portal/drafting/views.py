@@ -1,0 +1,350 @@
+"""Web handlers for working drafts: list and create, edit the whole text, review and
+correct the alignment, publish. Thin: the rules are in ``drafting.services``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from portal.accounts.views import render
+from portal.accounts.web import client_ip, require
+from portal.document import Document, Konsultasi, Node
+from portal.drafting import services
+from portal.drafting.models import DraftRevision, WorkingDraft
+from portal.drafting.services import Refusal, StaleRevision, Window
+from portal.versions.models import Version
+from portal.versions.redline import redline_context
+from portal.web.forms import MESSAGES as FORM_MESSAGES
+from portal.web.forms import check_csrf
+from portal.web.pages import request_lang, split_json
+from portal.web.templating import version_url
+
+MESSAGES = {**FORM_MESSAGES, **services.MESSAGES}
+MAX_UPLOAD = 2 * 1024 * 1024  # bytes of an uploaded .md file
+
+
+def full_labels(document: Document) -> dict[str, str]:
+    """Path → how a drafter cites it: 'Pasal 5 ayat (2) huruf b', 'Menimbang huruf c'."""
+    out: dict[str, str] = {}
+
+    def visit(node: Node, prefix: str) -> None:
+        if node.kind in ("pasal", "menimbang", "mengingat"):
+            own = node.label
+        elif node.kind in services.CORRECTABLE:
+            own = f"{prefix} {node.label}".strip()
+        else:
+            own = prefix
+        if node.kind in services.CORRECTABLE:
+            out[node.path] = own
+        for child in node.children:
+            visit(child, own)
+
+    for top in document.children:
+        if top.kind != "penjelasan":
+            visit(top, "")
+    return out
+
+
+def draft_url(draft: WorkingDraft) -> str:
+    return f"/kelola/draf/{draft.id}"
+
+
+async def _draft(request: Request) -> tuple[WorkingDraft, bool]:
+    raw, as_json = split_json(request.path_params["draft_id"])
+    draft = await WorkingDraft.get_or_none(id=int(raw)) if raw.isdigit() else None
+    if draft is None:
+        raise HTTPException(status_code=404)
+    return draft, as_json
+
+
+def _page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
+    return render(request, template, status=status, messages=MESSAGES, **context)
+
+
+# -- list and create ------------------------------------------------------------------------
+
+
+async def drafts(request: Request) -> Response:
+    await require(request, "draft.edit")
+    return await _drafts_page(request, {}, {})
+
+
+async def _drafts_page(
+    request: Request, values: dict[str, str], errors: dict[str, list[str]], status: int = 200
+) -> Response:
+    open_drafts = await WorkingDraft.filter(status="open").order_by("-updated_at").limit(200)
+    done = await WorkingDraft.exclude(status="open").order_by("-updated_at").limit(20)
+    published = await Version.all().select_related("regulation").order_by("-tanggal", "-id").limit(50)
+    return _page(
+        request, "drafting/drafts.html", status=status, drafts=open_drafts, done=done, published=published,
+        values=values, errors=errors,
+    )  # fmt: skip
+
+
+async def _upload_text(form: FormData) -> str | None:
+    """The text of an uploaded .md file (None when it is not UTF-8 text)."""
+    upload = form.get("berkas")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return ""
+    try:
+        data = await upload.read(MAX_UPLOAD + 1)
+    finally:
+        await upload.close()
+    if len(data) > MAX_UPLOAD or b"\x00" in data:
+        return None
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return None
+
+
+async def _read_form(request: Request, *, files: int = 0) -> FormData:
+    form = await request.form(max_files=files, max_fields=50, max_part_size=services.MAX_SOURCE * 4)
+    try:
+        check_csrf(request, form)
+    except HTTPException:
+        await form.close()
+        raise
+    return form
+
+
+async def create(request: Request) -> Response:
+    actor, _ = await require(request, "draft.edit")
+    form = await _read_form(request, files=1)
+    uploaded = await _upload_text(form)  # read (and closed) before anything else
+    origin = _text(form, "dari", 50)
+    values = {
+        "source": _text(form, "source", services.MAX_SOURCE + 1),
+        "dari": origin,
+        "versi": _text(form, "versi", 50),
+    }
+    ip = client_ip(request)
+    try:
+        if origin.isdigit():
+            version = await Version.get_or_none(id=int(origin)).select_related("regulation")
+            if version is None:
+                raise Refusal({"dari": ["choice_invalid"]})
+            if not values["versi"].strip():
+                raise Refusal({"versi": ["required"]})
+            draft = await services.draft_from_version(version, values["versi"].strip(), actor, ip=ip)
+        else:
+            if uploaded is None:
+                raise Refusal({"source": ["file_type"]})
+            draft = await services.create_draft(uploaded or values["source"], actor, ip=ip)
+    except Refusal as refusal:
+        return await _drafts_page(request, values, refusal.errors, status=400)
+    return RedirectResponse(draft_url(draft), status_code=303)
+
+
+def _text(form: FormData, name: str, limit: int) -> str:
+    value = form.get(name)
+    return value[:limit] if isinstance(value, str) else ""
+
+
+# -- one draft ------------------------------------------------------------------------------
+
+
+async def draft_page(request: Request) -> Response:
+    await require(request, "draft.edit")
+    draft, as_json = await _draft(request)
+    return await _draft_response(request, draft, as_json)
+
+
+async def _draft_response(
+    request: Request,
+    draft: WorkingDraft,
+    as_json: bool = False,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    lang = request_lang(request)
+    review = await services.review(draft)
+    if as_json:
+        return JSONResponse(_review_json(review, lang), headers={"cache-control": "no-store"})
+    revisions = (
+        await DraftRevision.filter(draft_id=draft.id)
+        .select_related("saved_by")
+        .order_by("-revision")
+        .limit(20)
+    )
+    context: dict[str, Any] = {
+        "draft": draft,
+        "review": review,
+        "revisions": revisions,
+        "errors": errors or {},
+        "values": values or {},
+        "source": (values or {}).get("source", draft.source),
+        "json_url": draft_url(draft) + ".json",
+        "draft_url": draft_url(draft),
+        "saved": request.query_params.get("disimpan") == "1" and not errors,
+        "window": review.document.meta.konsultasi if review.document else None,
+    }
+    if review.comparison is not None:
+        context.update(redline_context(review.comparison, lang))
+        context["changes"] = [
+            c for c in review.comparison.changes
+            if c.kind != "same" and (c.old or c.new) is not None and (c.old or c.new).kind in services.CORRECTABLE  # type: ignore[union-attr]
+        ]  # fmt: skip
+        context["old_labels"] = full_labels(review.comparison.old)
+        context["new_labels"] = full_labels(review.comparison.new)
+    return _page(request, "drafting/draft.html", status=status, **context)
+
+
+def _review_json(review: services.Review, lang: str) -> dict[str, Any]:
+    draft = review.draft
+    return {
+        "id": draft.id,
+        "slug": draft.slug,
+        "versi": draft.versi,
+        "status": draft.status,
+        "revision": draft.revision,
+        "valid": review.document is not None,
+        "problems": [p.to_json(lang) for p in review.problems],
+        "previous": review.previous.versi if review.previous else None,
+        "alignment": review.comparison.alignment.to_json() if review.comparison else None,
+        "summary": review.comparison.summary() if review.comparison else None,
+        "corrections": [
+            {
+                "id": c.id,
+                "old": c.old_path,
+                "new": c.new_path,
+                "note": c.note,
+                "applied": c not in review.unapplied,
+            }
+            for c in review.corrections
+        ],
+        "version_url": None,
+    }
+
+
+async def save(request: Request) -> Response:
+    actor, _ = await require(request, "draft.edit")
+    draft, _ = await _draft(request)
+    form = await _read_form(request, files=1)
+    source = _text(form, "source", services.MAX_SOURCE + 1)
+    uploaded = await _upload_text(form)
+    base = _text(form, "revision", 20)
+    values = {"source": source, "note": _text(form, "note", 300)}
+    if uploaded is None:
+        return await _draft_response(
+            request, draft, errors={"source": ["file_type"]}, values=values, status=400
+        )
+    if not base.isdigit():
+        raise HTTPException(status_code=400)
+    try:
+        draft = await services.save_draft(
+            draft, uploaded or source, int(base), actor, note=values["note"], ip=client_ip(request)
+        )
+    except StaleRevision as stale:
+        mine = await DraftRevision.get_or_none(draft_id=draft.id, revision=int(base))
+        theirs = (
+            await DraftRevision.filter(draft_id=draft.id)
+            .select_related("saved_by")
+            .order_by("-revision")
+            .first()
+        )
+        return _page(
+            request, "drafting/conflict.html", status=409, draft=stale.draft, mine=uploaded or source,
+            base=mine.source if mine else "", theirs=theirs, draft_url=draft_url(draft),
+        )  # fmt: skip
+    except Refusal as refusal:
+        return await _draft_response(request, draft, errors=refusal.errors, values=values, status=400)
+    return RedirectResponse(draft_url(draft) + "?disimpan=1", status_code=303)
+
+
+async def correct(request: Request) -> Response:
+    actor, _ = await require(request, "draft.edit")
+    draft, _ = await _draft(request)
+    form = await _read_form(request)
+    ip = client_ip(request)
+    remove = _text(form, "hapus", 20)
+    if remove.isdigit():
+        await services.remove_correction(draft, int(remove), actor, ip=ip)
+        return RedirectResponse(draft_url(draft) + "#penyelarasan", status_code=303)
+    old_path = _text(form, "lama", 255).strip() or None
+    new_path = _text(form, "baru", 255).strip() or None
+    note = _text(form, "catatan", 500)
+    try:
+        await services.correct(draft, old_path, new_path, actor, note=note, ip=ip)
+    except Refusal as refusal:
+        values = {"lama": old_path or "", "baru": new_path or "", "catatan": note}
+        return await _draft_response(request, draft, errors=refusal.errors, values=values, status=400)
+    return RedirectResponse(draft_url(draft) + "#penyelarasan", status_code=303)
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def read_window(form: FormData) -> tuple[Window | None, dict[str, str], dict[str, list[str]]]:
+    values = {
+        "buka": _text(form, "buka", 20),
+        "tutup": _text(form, "tutup", 20),
+        "anonim": _text(form, "anonim", 5),
+        "moderasi": _text(form, "moderasi", 10),
+    }
+    errors: dict[str, list[str]] = {}
+    buka = _date(values["buka"]) if values["buka"].strip() else None
+    tutup = _date(values["tutup"]) if values["tutup"].strip() else None
+    if values["buka"].strip() and buka is None:
+        errors["buka"] = ["date_invalid"]
+    if values["tutup"].strip() and tutup is None:
+        errors["tutup"] = ["date_invalid"]
+    if not errors and (buka is None) != (tutup is None):
+        errors["tutup"] = ["window_partial"]
+    if buka and tutup and tutup < buka:
+        errors["tutup"] = ["window_order"]
+    if values["moderasi"] not in ("pra", "pasca"):
+        errors["moderasi"] = ["moderation_invalid"]
+    if errors:
+        return None, values, errors
+    konsultasi = Konsultasi(buka, tutup) if buka and tutup else None
+    return Window(konsultasi, values["anonim"] == "1", values["moderasi"]), values, {}
+
+
+async def publish(request: Request) -> Response:
+    actor, _ = await require(request, "draft.publish")
+    draft, _ = await _draft(request)
+    form = await _read_form(request)
+    window, values, errors = read_window(form)
+    if window is None:
+        return await _draft_response(request, draft, errors=errors, values=values, status=400)
+    try:
+        version = await services.publish(draft, window, actor, ip=client_ip(request))
+    except Refusal as refusal:
+        return await _draft_response(request, draft, errors=refusal.errors, values=values, status=400)
+    # Pages kept in memory show the list of versions: this worker forgets them now, the
+    # others notice on their next check (see VersionCache).
+    request.app.state.versions.clear()
+    regulation = await version.regulation
+    return RedirectResponse(version_url(regulation.slug, version.versi), status_code=303)
+
+
+async def discard(request: Request) -> Response:
+    actor, _ = await require(request, "draft.edit")
+    draft, _ = await _draft(request)
+    await _read_form(request)
+    await services.discard(draft, actor, ip=client_ip(request))
+    return RedirectResponse("/kelola", status_code=303)
+
+
+routes = [
+    Route("/kelola", drafts, name="drafts"),
+    Route("/kelola/draf", create, methods=["POST"], name="draft_create"),
+    Route("/kelola/draf/{draft_id}", draft_page, name="draft"),
+    Route("/kelola/draf/{draft_id}/simpan", save, methods=["POST"], name="draft_save"),
+    Route("/kelola/draf/{draft_id}/koreksi", correct, methods=["POST"], name="draft_correct"),
+    Route("/kelola/draf/{draft_id}/terbitkan", publish, methods=["POST"], name="draft_publish"),
+    Route("/kelola/draf/{draft_id}/buang", discard, methods=["POST"], name="draft_discard"),
+]
