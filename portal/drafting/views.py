@@ -18,6 +18,7 @@ from portal.document import Document, Konsultasi, Node
 from portal.drafting import services
 from portal.drafting.models import DraftRevision, WorkingDraft
 from portal.drafting.services import Refusal, StaleRevision, Window
+from portal.versions.compare import Change, Comparison
 from portal.versions.models import Version
 from portal.versions.redline import redline_context
 from portal.web.forms import MESSAGES as FORM_MESSAGES
@@ -189,13 +190,24 @@ async def _draft_response(
     }
     if review.comparison is not None:
         context.update(redline_context(review.comparison, lang))
-        context["changes"] = [
-            c for c in review.comparison.changes
-            if c.kind != "same" and (c.old or c.new) is not None and (c.old or c.new).kind in services.CORRECTABLE  # type: ignore[union-attr]
-        ]  # fmt: skip
+        context["changes"] = _changes_to_check(review.comparison)
         context["old_labels"] = full_labels(review.comparison.old)
         context["new_labels"] = full_labels(review.comparison.new)
     return _page(request, "drafting/draft.html", status=status, **context)
+
+
+def _changes_to_check(comparison: Comparison) -> list[Change]:
+    """What a drafter checks: every Pasal that is not the same, and every unit whose
+    change is more than following its Pasal's new number."""
+    out: list[Change] = []
+    for change in comparison.changes:
+        node = change.old or change.new
+        if change.kind == "same" or node is None or node.kind not in services.CORRECTABLE:
+            continue
+        if node.kind != "pasal" and change.kind == "renumbered":
+            continue
+        out.append(change)
+    return out
 
 
 def _review_json(review: services.Review, lang: str) -> dict[str, Any]:

@@ -164,7 +164,7 @@ class VersionCache:
                 current = await Version.filter(regulation_id=item.version.regulation.id).values_list(
                     "id", "status"
                 )
-                if sorted(current) != item.stamp:  # type: ignore[arg-type]
+                if sorted(current) != item.stamp:
                     del self._items[key]
                     return await self.get(slug, versi)
                 item.checked = now
