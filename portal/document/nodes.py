@@ -146,10 +146,20 @@ class Node:
     lineage: str | None = field(default=None, compare=False)  # set once stored, see versions
 
     def walk(self) -> Iterator[Node]:
-        """This node and every descendant, in document order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        """This node and every descendant, in document order (iterative: no generator
+        per level, which made deep walks quadratic in the depth)."""
+        return iter(self.descendants())
+
+    def descendants(self) -> list[Node]:
+        """This node and every descendant, in document order, as a list."""
+        out: list[Node] = []
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            out.append(node)
+            if node.children:
+                stack.extend(reversed(node.children))
+        return out
 
     @property
     def segment(self) -> str:
@@ -215,8 +225,10 @@ class Document:
     children: list[Node] = field(default_factory=list)
 
     def walk(self) -> Iterator[Node]:
+        out: list[Node] = []
         for child in self.children:
-            yield from child.walk()
+            out.extend(child.descendants())
+        return iter(out)
 
     def paths(self) -> list[str]:
         return [node.path for node in self.walk()]

@@ -71,6 +71,8 @@ class _Aligner:
 
     def full(self, node: Node) -> str:
         """_full_text, computed once per node."""
+        if node.kind in UNIT_KINDS:
+            return self.text(node)  # units hold only units: the same text, already kept
         key = id(node)
         found = self._full.get(key)
         if found is None:
