@@ -18,6 +18,8 @@ from portal.accounts import admin as account_admin
 from portal.accounts import views as account_views
 from portal.accounts.web import LoginRequired, login_redirect
 from portal.config import Settings, load_settings
+from portal.consultation import views as consultation_views
+from portal.consultation.counts import CommentCounts
 from portal.db import tortoise_config
 from portal.drafting import views as drafting_views
 from portal.mail.outbox import deliver_pending
@@ -30,6 +32,9 @@ from portal.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from portal.web.templating import STATIC_DIR, Renderer
 
 DRAFT_BODY_BYTES = 6 * 1024 * 1024  # a whole draft posted or uploaded (2 MB of text, form-encoded)
+
+
+COMMENT_BODY_BYTES = 11 * 1024 * 1024  # a comment with a 10 MB position paper
 
 
 async def mail_worker(settings: Settings, every: float = 30.0) -> None:
@@ -62,6 +67,7 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
         debug=settings.debug,
         routes=[
             *compare_views.routes,  # before the version routes, whose {versi} would match 'banding'
+            *consultation_views.routes,  # before the provision route, whose {path} would match '…/komentar'
             *version_views.routes,
             *lang.routes,
             *openapi.routes,
@@ -75,7 +81,10 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
             Middleware(
                 BodyLimitMiddleware,
                 limit=settings.max_body_bytes,
-                larger=((r"/kelola/draf(/\d+/simpan)?", DRAFT_BODY_BYTES),),
+                larger=(
+                    (r"/kelola/draf(/\d+/simpan)?", DRAFT_BODY_BYTES),
+                    (r"/r/.+/komentar", COMMENT_BODY_BYTES),
+                ),
             ),
         ],
         exception_handlers={
@@ -89,4 +98,5 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
     app.state.renderer = Renderer()
     app.state.versions = VersionCache()
     app.state.comparisons = ComparisonCache()
+    app.state.comment_counts = CommentCounts()
     return app

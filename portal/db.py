@@ -8,7 +8,12 @@ from typing import Any
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
 
-MODEL_MODULES = ["portal.versions.models", "portal.accounts.models", "portal.drafting.models"]
+MODEL_MODULES = [
+    "portal.versions.models",
+    "portal.accounts.models",
+    "portal.drafting.models",
+    "portal.consultation.models",
+]
 MIGRATIONS = "portal.migrations"
 
 

@@ -19,6 +19,10 @@ Permission = Literal[
     "admin.audit",  # read the audit log
     "draft.edit",  # working drafts: create, edit, review and correct the alignment
     "draft.publish",  # turn a working draft into a published version
+    "comment.moderate",  # approve, hide and show comments
+    "comment.answer",  # answer comments, the drafters' queue
+    "comment.redact",  # remove a comment's personal data on request
+    "comment.personal",  # see commenters' personal data in exports
 ]
 
 ANONYMOUS = "anonim"
@@ -27,9 +31,24 @@ GRANTS: dict[str, frozenset[Permission]] = {
     ANONYMOUS: frozenset({"read"}),
     "publik": frozenset({"read", "account", "verification.apply"}),
     "pemangku": frozenset({"read", "account"}),
-    "moderator": frozenset({"read", "account"}),
-    "penyusun": frozenset({"read", "account", "draft.edit", "draft.publish"}),
-    "admin": frozenset({"read", "account", "admin.users", "admin.audit", "draft.edit", "draft.publish"}),
+    "moderator": frozenset({"read", "account", "comment.moderate", "comment.personal"}),
+    "penyusun": frozenset(
+        {"read", "account", "draft.edit", "draft.publish", "comment.answer", "comment.personal"}
+    ),
+    "admin": frozenset(
+        {
+            "read",
+            "account",
+            "admin.users",
+            "admin.audit",
+            "draft.edit",
+            "draft.publish",
+            "comment.moderate",
+            "comment.answer",
+            "comment.redact",
+            "comment.personal",
+        }
+    ),
 }
 if set(GRANTS) != {*ROLES, ANONYMOUS}:  # a typo in the table must fail at import
     raise RuntimeError("GRANTS must name every role")
@@ -74,6 +93,18 @@ ROUTES: dict[str, Permission | Literal["public"]] = {
     "draft_correct": "draft.edit",
     "draft_publish": "draft.publish",
     "draft_discard": "draft.edit",
+    "version_comments": "read",
+    "version_comments_json": "read",
+    "provision_comments": "read",
+    "provision_comments_json": "read",
+    "receipt": "read",
+    "lookup": "read",
+    "attachment": "read",
+    "moderation": "comment.moderate",
+    "moderate": "comment.moderate",
+    "redact": "comment.redact",
+    "answer_queue": "comment.answer",
+    "answer": "comment.answer",
 }
 
 

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from portal.accounts.models import User
+from portal.consultation.counts import with_counts
 from portal.document import Document, Node
 from portal.document.citations import ancestors, citation
 from portal.versions import services
@@ -244,31 +245,47 @@ async def version_page(request: Request) -> Response:
         raise not_found()
     version, document = cached.version, cached.document
     on = today()
+    counts = await request.app.state.comment_counts.get(cached)
+    lang = request_lang(request)
+    base = version_url(slug, versi)
 
     def data() -> dict[str, Any]:
+        by_path = {
+            n.path: counts.by_lineage[n.lineage]
+            for n in cached.order
+            if n.lineage and n.lineage in counts.by_lineage
+        }
         return {
             "regulation": {"slug": slug, "title": document.meta.title, "url": regulation_url(slug)},
             "version": version_json(slug, version, on),
+            "comments": {
+                "url": f"{base}/komentar",
+                "on_version": counts.whole,
+                "by_path": by_path,
+            },
             **document.to_json(),
         }
 
-    extra = (
-        {}
-        if as_json
-        else {
+    def extra() -> dict[str, Any]:
+        window = konsultasi_json(version, on)
+        open_ = window is not None and window["status"] == "buka"
+        return {
             "version": version,
             "document": document,
-            "document_html": _fragment(request, cached, request_lang(request)),
+            "document_html": with_counts(_fragment(request, cached, lang), cached, counts, lang, open_),
             "other_versions": cached.others,
             "previous_version": cached.previous,
             "latest_version": cached.latest,
             "publisher": _publisher(version),
             "regulation_url": regulation_url(slug),
             "today": on,
+            "comments_whole": counts.whole,
+            "consultation_open": open_,
         }
-    )
-    # The status of the consultation window changes with the day, so the day is in the tag.
-    etag = f'"{version.checksum[:32]}-{cached.tag}-{on.isoformat()}"'
+
+    # The status of the consultation window changes with the day, and the counts with each
+    # comment: both are in the tag.
+    etag = f'"{version.checksum[:32]}-{cached.tag}-{counts.tag}-{on.isoformat()}"'
     page = Page("versions/version.html", data, extra, etag=etag, store=cached.bodies)
     return respond(request, page, as_json)
 

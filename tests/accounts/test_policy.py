@@ -3,13 +3,17 @@ a rule in portal.accounts.policy fails here)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 
 from portal.accounts.policy import ANONYMOUS, GRANTS, ROUTES, Actor, can
+from portal.consultation.models import Comment
 from portal.drafting.models import WorkingDraft
+from portal.versions.services import import_text
 from tests.accounts.helpers import make_user, sign_in
 
 SAMPLES = {
@@ -22,7 +26,9 @@ SAMPLES = {
     "token": "tidak-berlaku",
     "user_id": "1",
     "draft_id": "1",
+    "nomor": "UJI-2026-000001",
 }
+DATA = Path(__file__).resolve().parents[1] / "data"
 ROLES = [ANONYMOUS, "publik", "pemangku", "moderator", "penyusun", "admin"]
 
 
@@ -52,6 +58,10 @@ async def test_every_route_answers_each_role_as_the_policy_says(
         assert (await sign_in(client, f"{role}@contoh.id")).status_code == 303
     actor = Actor(None if role == ANONYMOUS else 1, role)
     await WorkingDraft.create(slug="contoh", versi="v1", source="---\nslug: contoh\n---\n")
+    version = (await import_text((DATA / "contoh.md").read_text(encoding="utf-8"))).version
+    await Comment.create(
+        number=SAMPLES["nomor"], version=version, body="Uji.", submission_key="uji", category="lainnya"
+    )
     checked = 0
     for route in named_routes(app):
         if isinstance(route, Mount) or route.name in ("logout",):

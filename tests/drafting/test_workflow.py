@@ -47,23 +47,28 @@ async def start_v3(client: httpx.AsyncClient) -> WorkingDraft:
 
 async def test_a_drafter_goes_from_v2_to_a_published_v3(client: httpx.AsyncClient, app: Starlette) -> None:
     draft = await start_v3(client)
-    assert draft.source.startswith("---\n") and 'versi: "v3"' in draft.source
+    assert draft.source.startswith("---\n")
+    assert 'versi: "v3"' in draft.source
     page = await client.get(f"/kelola/draf/{draft.id}")
     assert page.status_code == 200
     assert "Penyelarasan dengan" in page.text  # the review of the alignment with v2
 
     # Save the real v3 text over the copy of v2.
     save = await post(
-        client, f"/kelola/draf/{draft.id}/simpan", {"source": sample("v3"), "revision": "1", "note": "naskah v3"}
+        client,
+        f"/kelola/draf/{draft.id}/simpan",
+        {"source": sample("v3"), "revision": "1", "note": "naskah v3"},
     )
     assert save.status_code == 303
     draft = await WorkingDraft.get(id=draft.id)
-    assert draft.revision == 2 and draft.source == sample("v3")
+    assert draft.revision == 2
+    assert draft.source == sample("v3")
     assert await DraftRevision.filter(draft_id=draft.id).count() == 2
 
     # The review shows v2 → v3; correct one pair of Pasal.
     review = (await client.get(f"/kelola/draf/{draft.id}.json")).json()
-    assert review["valid"] and review["previous"] == "v2"
+    assert review["valid"]
+    assert review["previous"] == "v2"
     automatic = {(m["old"], m["new"]) for m in review["alignment"]}
     old, new = next(
         (m["old"], m["new"]) for m in review["alignment"]
@@ -92,9 +97,11 @@ async def test_a_drafter_goes_from_v2_to_a_published_v3(client: httpx.AsyncClien
     assert response.status_code == 303, response.text
     assert response.headers["location"] == f"/r/{SLUG}/v3"
     v3 = await Version.get(versi="v3").select_related("published_by")
-    assert v3.published_by is not None and v3.published_by.email == "penyusun@banten.go.id"
+    assert v3.published_by is not None
+    assert v3.published_by.email == "penyusun@banten.go.id"
     assert (v3.konsultasi_buka.isoformat(), v3.konsultasi_tutup.isoformat()) == ("2026-12-01", "2027-01-31")  # type: ignore[union-attr]
-    assert v3.moderasi == "pra" and v3.anonim_boleh
+    assert v3.moderasi == "pra"
+    assert v3.anonim_boleh
     assert (await Version.get(versi="v2")).status == "superseded"
     assert (await WorkingDraft.get(id=draft.id)).status == "published"
     # The correction is in the stored alignment, and the lineage followed it.
@@ -124,7 +131,8 @@ async def test_two_saves_from_the_same_revision_make_a_conflict_page(client: htt
     assert "teks saya" in second.text  # my text, kept
     assert "disimpan lebih dahulu" in second.text
     draft = await WorkingDraft.get(id=draft.id)
-    assert draft.revision == 2 and "teks saya" not in draft.source
+    assert draft.revision == 2
+    assert "teks saya" not in draft.source
 
 
 async def test_an_invalid_text_is_saved_but_not_published(client: httpx.AsyncClient) -> None:
@@ -136,7 +144,8 @@ async def test_an_invalid_text_is_saved_but_not_published(client: httpx.AsyncCli
     line = broken.splitlines().index("##### Pasal lima") + 1
     assert f"baris {line}" in page.text
     review = (await client.get(f"/kelola/draf/{draft.id}.json")).json()
-    assert not review["valid"] and review["problems"][0]["line"] == line
+    assert not review["valid"]
+    assert review["problems"][0]["line"] == line
     publish = await post(
         client, f"/kelola/draf/{draft.id}/terbitkan", {"buka": "", "tutup": "", "moderasi": "pasca"}
     )
@@ -154,7 +163,8 @@ async def test_a_refused_window_keeps_what_was_typed(client: httpx.AsyncClient) 
     )
     assert response.status_code == 400
     assert "Tanggal tutup harus sesudah tanggal buka" in response.text
-    assert 'value="2027-02-01"' in response.text and 'value="2027-01-01"' in response.text
+    assert 'value="2027-02-01"' in response.text
+    assert 'value="2027-01-01"' in response.text
     assert not await Version.filter(versi="v3").exists()
 
 
@@ -166,8 +176,11 @@ async def test_a_unit_correction_needs_its_pasal_aligned(client: httpx.AsyncClie
     assert response.status_code == 400
     assert "Koreksi pasangan Pasal-nya terlebih dahulu" in response.text
     assert not await AlignmentCorrection.filter(draft_id=draft.id).exists()
-    mixed = await post(client, f"/kelola/draf/{draft.id}/koreksi", {"lama": "pasal-5", "baru": "pasal-6/ayat-1"})
-    assert mixed.status_code == 400 and "dari jenis yang sama" in mixed.text
+    mixed = await post(
+        client, f"/kelola/draf/{draft.id}/koreksi", {"lama": "pasal-5", "baru": "pasal-6/ayat-1"}
+    )
+    assert mixed.status_code == 400
+    assert "dari jenis yang sama" in mixed.text
 
 
 async def test_upload_a_new_regulation_and_refuse_a_binary_file(client: httpx.AsyncClient) -> None:
@@ -178,7 +191,8 @@ async def test_upload_a_new_regulation_and_refuse_a_binary_file(client: httpx.As
         data={"csrf_token": token, "source": ""},
         files={"berkas": ("v1.md", b"\xff\xfe\x00bukan teks", "text/markdown")},
     )
-    assert bad.status_code == 400 and "berkas Markdown (.md) berkode UTF-8" in bad.text
+    assert bad.status_code == 400
+    assert "berkas Markdown (.md) berkode UTF-8" in bad.text
     good = await client.post(
         "/kelola/draf",
         data={"csrf_token": token, "source": ""},
@@ -187,13 +201,15 @@ async def test_upload_a_new_regulation_and_refuse_a_binary_file(client: httpx.As
     assert good.status_code == 303
     draft = await WorkingDraft.get(slug=SLUG, versi="v2")
     page = (await client.get(f"/kelola/draf/{draft.id}.json")).json()
-    assert page["valid"] and page["previous"] is None
+    assert page["valid"]
+    assert page["previous"] is None
     published = await post(client, f"/kelola/draf/{draft.id}/terbitkan", {"moderasi": "pasca", "anonim": "1"})
     assert published.status_code == 303
     assert (await Version.get(versi="v2")).konsultasi_buka is not None  # from the front matter
     # The same versi again is refused, with the text kept.
     again = await post(client, "/kelola/draf", {"source": sample("v2")})
-    assert again.status_code == 400 and "sudah terbit" in again.text
+    assert again.status_code == 400
+    assert "sudah terbit" in again.text
     assert re.search(r"<textarea[^>]*>---\nslug: jamsos", again.text)
 
 
@@ -206,7 +222,9 @@ async def test_the_public_cannot_reach_working_drafts(client: httpx.AsyncClient)
     assert (await client.get("/kelola/draf/1.json")).status_code == 403
 
 
-async def test_a_worker_notices_a_version_published_elsewhere(client: httpx.AsyncClient, app: Starlette) -> None:
+async def test_a_worker_notices_a_version_published_elsewhere(
+    client: httpx.AsyncClient, app: Starlette
+) -> None:
     await import_text(sample("v1"))
     app.state.versions.revalidate = 0.0
     first = await client.get(f"/r/{SLUG}/v1")

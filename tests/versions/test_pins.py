@@ -34,7 +34,8 @@ def test_a_pasal_correction_overrules_the_automatic_pair_and_realigns_its_units(
     assert [m.kind for m in corrected.forward()["pasal-10"]] == ["deleted"]
     # The units follow their Pasal: ayat of old 9 now sit under new 11.
     units = [m for m in corrected.mappings if m.old and m.old.startswith("pasal-9/") and m.new]
-    assert units and all(m.new.startswith("pasal-11/") for m in units if m.new)
+    assert units
+    assert all(m.new.startswith("pasal-11/") for m in units if m.new)
     # Two old provisions never share one new one.
     news = [m.new for m in corrected.mappings if m.new and m.kind not in ("split", "merged")]
     assert len(news) == len(set(news))

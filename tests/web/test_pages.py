@@ -197,7 +197,8 @@ async def test_reading_a_version_costs_bounded_queries(
         response = await client.get(url)
         assert response.status_code == 200
         costs.append(len(queries.queries))
-    assert costs[0] == costs[1] <= 3, costs  # the same for 2 and 120 Pasal
+    # the version, its provisions, the other versions and the comment counts: the same for 2 and 120 Pasal
+    assert costs[0] == costs[1] <= 4, costs
     assert costs[2] == costs[3] == 0, costs  # a published version is read once, then served from memory
     queries.reset()
     await client.get("/")

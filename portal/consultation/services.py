@@ -1,0 +1,675 @@
+"""Rules of the public consultation: who may comment where and when, receipts,
+limits, campaigns, moderation, answers, threads and counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.functions import Count
+from tortoise.transactions import in_transaction
+
+from portal.accounts.labels import CATEGORIES
+from portal.accounts.models import User
+from portal.accounts.services import audit, normalise_email
+from portal.config import Settings
+from portal.consultation import text as texts
+from portal.consultation.models import (
+    DISPOSITIONS,
+    POSITIONS,
+    REGIONS,
+    CampaignGroup,
+    Comment,
+    CommentBand,
+    Response,
+)
+from portal.document import Node
+from portal.mail.outbox import enqueue
+from portal.versions.models import Provision, Regulation, Version
+from portal.web.i18n import N_, WIB
+
+BODY_MAX = 5000
+REPLACEMENT_MAX = 5000
+REASON_MAX = 5000
+ATTACHMENT_MAX = 10 * 1024 * 1024
+PAGE_SIZE = 20
+RATE_WINDOW = dt.timedelta(minutes=10)
+RATE_PER_ADDRESS = 30  # comments from one network address in the window
+RATE_PER_PERSON = 10  # comments from one account or email address in the window
+CAP_PER_PROVISION = 5  # comments (not replies) by one person on one provision
+STAFF = ("admin", "penyusun", "moderator")
+
+# Error keys → messages (English ids; the Indonesian catalog translates them).
+MESSAGES: dict[str, str] = {
+    "body_required": N_("Write your comment."),
+    "body_long": N_("The comment is too long (5,000 characters at most)."),
+    "replacement_long": N_("The proposed wording is too long (5,000 characters at most)."),
+    "position_invalid": N_("Choose your position."),
+    "category_invalid": N_("Choose a stakeholder category."),
+    "region_invalid": N_("Choose a regency or city."),
+    "email_required": N_("An email address is needed for the receipt and the answer."),
+    "window_closed": N_("The consultation on this version is closed."),
+    "window_not_open": N_("The consultation on this version is not open yet."),
+    "no_window": N_("This version is not open for public comments."),
+    "login_required": N_("Sign in to comment on this version."),
+    "rate_limited": N_("Too many comments in a short time: wait a few minutes and send again."),
+    "cap_reached": N_("You have already sent 5 comments on this provision."),
+    "attachment_type": N_("The attachment must be a PDF, DOCX or ODT file."),
+    "attachment_large": N_("The attachment is larger than 10 MB."),
+    "spam": N_("This submission could not be accepted."),
+    "parent_invalid": N_("The comment you reply to is not on this provision."),
+    "disposition_invalid": N_("Choose a disposition."),
+    "reason_required": N_("Give the reasons for the answer."),
+    "lookup_failed": N_("No comment has this number and email address."),
+    "hide_reason_required": N_("Give the public reason for hiding the comment."),
+}
+
+POSITION_NAMES = {
+    "mendukung": N_("supports"),
+    "menolak": N_("opposes"),
+    "usul-perubahan": N_("proposes a change"),
+    "pertanyaan": N_("asks a question"),
+}
+DISPOSITION_NAMES = {
+    "diterima": N_("accepted"),
+    "diterima-sebagian": N_("partly accepted"),
+    "ditolak": N_("not accepted"),
+    "sudah-diakomodasi": N_("already provided for"),
+    "di-luar-materi": N_("outside the scope of the regulation"),
+}
+STATUS_NAMES = {
+    "menunggu": N_("awaiting moderation"),
+    "terbit": N_("published"),
+    "disembunyikan": N_("hidden"),
+}
+
+
+class Refused(Exception):
+    """A submission the rules refuse: field → message keys."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        super().__init__(repr(errors))
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def today() -> dt.date:
+    return dt.datetime.now(WIB).date()
+
+
+def window_state(version: Version, on: dt.date | None = None) -> str:
+    """'buka', 'akan', 'tutup', or 'tidak-ada' (no window set)."""
+    if not (version.konsultasi_buka and version.konsultasi_tutup):
+        return "tidak-ada"
+    on = on or today()
+    if on < version.konsultasi_buka:
+        return "akan"
+    if on > version.konsultasi_tutup:
+        return "tutup"
+    return "buka"
+
+
+def hash_value(value: str, settings: Settings) -> str:
+    return hashlib.sha256(f"{settings.secret_key}:{value}".encode()).hexdigest()
+
+
+@dataclass
+class Submission:
+    """What a person typed (kept whole, to give back on refusal)."""
+
+    body: str = ""
+    position: str = ""
+    replacement: str = ""
+    category: str = ""
+    organisation: str = ""
+    region: str = ""
+    name: str = ""
+    email: str = ""
+    show_name: bool = False
+    submission_key: str = ""
+    parent: str = ""  # the number of the comment replied to
+    honeypot: str = ""
+
+    def values(self) -> dict[str, str]:
+        return {
+            "body": self.body, "position": self.position, "replacement": self.replacement,
+            "category": self.category, "organisation": self.organisation, "region": self.region,
+            "name": self.name, "email": self.email, "show_name": "1" if self.show_name else "",
+            "submission_key": self.submission_key, "parent": self.parent,
+        }  # fmt: skip
+
+
+@dataclass
+class Attachment:
+    """An uploaded file already written to a temporary path, with its sniffed type."""
+
+    filename: str
+    path: Path
+    content_type: str
+    size: int
+
+
+def validate(submission: Submission, user: User | None, is_reply: bool) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not submission.body.strip():
+        errors["body"] = ["body_required"]
+    elif len(submission.body) > BODY_MAX:
+        errors["body"] = ["body_long"]
+    if len(submission.replacement) > REPLACEMENT_MAX:
+        errors["replacement"] = ["replacement_long"]
+    if not is_reply and submission.position not in POSITIONS:
+        errors["position"] = ["position_invalid"]
+    if submission.category not in CATEGORIES:
+        errors["category"] = ["category_invalid"]
+    if submission.region and submission.region not in REGIONS:
+        errors["region"] = ["region_invalid"]
+    if user is None and normalise_email(submission.email) is None:
+        errors["email"] = ["email_required"]
+    return errors
+
+
+async def _check_limits(
+    version: Version, path: str, submission: Submission, user: User | None, ip_hash: str, is_reply: bool
+) -> None:
+    since = now() - RATE_WINDOW
+    recent_address = await Comment.filter(ip_hash=ip_hash, created_at__gte=since).count()
+    person = Q(author_id=user.id) if user else Q(email=normalise_email(submission.email) or "")
+    recent_person = await Comment.filter(person, created_at__gte=since).count()
+    if recent_address >= RATE_PER_ADDRESS or recent_person >= RATE_PER_PERSON:
+        raise Refused({"form": ["rate_limited"]})
+    if not is_reply:
+        mine = await Comment.filter(person, version_id=version.id, path=path, parent_id=None).count()
+        if mine >= CAP_PER_PROVISION:
+            raise Refused({"form": ["cap_reached"]})
+
+
+async def _campaign(comment: Comment, version: Version) -> None:
+    """Join the comment to a campaign group when its text nearly equals another's."""
+    keys = texts.bands(comment.signature)
+    if not keys:
+        return
+    candidates = await CommentBand.filter(version_id=version.id, band__in=keys).values_list(
+        "comment_id", flat=True
+    )
+    others = (
+        await Comment.filter(id__in=set(candidates)).exclude(id=comment.id).order_by("id").limit(50)
+        if candidates
+        else []
+    )
+    match = next(
+        (
+            o
+            for o in others
+            if texts.estimated_similarity(o.signature, comment.signature) >= texts.SAME_CAMPAIGN
+        ),
+        None,
+    )
+    await CommentBand.bulk_create(
+        [CommentBand(version_id=version.id, band=key, comment_id=comment.id) for key in keys]
+    )
+    if match is None:
+        return
+    if match.group_id is None:  # type: ignore[attr-defined]
+        group = await CampaignGroup.create(version_id=version.id, size=1)
+        await Comment.filter(id=match.id).update(group_id=group.id)
+        group_id = group.id
+    else:
+        group_id = match.group_id  # type: ignore[attr-defined]
+    await Comment.filter(id=comment.id).update(group_id=group_id)
+    size = await Comment.filter(group_id=group_id).count()
+    await CampaignGroup.filter(id=group_id).update(size=size)
+    comment.group_id = group_id
+
+
+@dataclass
+class Receipt:
+    comment: Comment
+    token: str | None  # None when the submission was a repeat of one already stored
+    created: bool
+
+
+async def submit(
+    version: Version,
+    regulation: Regulation,
+    node: Node | None,
+    lineage: str | None,
+    submission: Submission,
+    user: User | None,
+    ip: str,
+    settings: Settings,
+    attachment: Attachment | None = None,
+) -> Receipt:
+    """Store a comment (or reply) and queue its receipt; refuses with every problem."""
+    if submission.honeypot:
+        raise Refused({"form": ["spam"]})
+    path = node.path if node else ""
+    if submission.submission_key:
+        existing = await Comment.get_or_none(submission_key=submission.submission_key[:64])
+        if existing is not None:  # the same form sent twice: one comment
+            return Receipt(existing, None, False)
+    state = window_state(version)
+    if state != "buka":
+        key = {"akan": "window_not_open", "tutup": "window_closed"}.get(state, "no_window")
+        raise Refused({"form": [key]})
+    if user is None and not version.anonim_boleh:
+        raise Refused({"form": ["login_required"]})
+    parent: Comment | None = None
+    if submission.parent:
+        parent = await Comment.get_or_none(number=submission.parent, version_id=version.id, path=path)
+        if parent is None or parent.parent_id is not None:  # type: ignore[attr-defined]
+            raise Refused({"form": ["parent_invalid"]})
+    errors = validate(submission, user, parent is not None)
+    if errors:
+        raise Refused(errors)
+    ip_hash = hash_value(ip, settings)
+    await _check_limits(version, path, submission, user, ip_hash, parent is not None)
+
+    email = user.email if user else (normalise_email(submission.email) or "")
+    name = (user.name if user else submission.name.strip())[:200]
+    moderated = version.moderasi == "pra" and not (user and user.role in STAFF)
+    token = secrets.token_urlsafe(24)
+    key = submission.submission_key[:64] or secrets.token_hex(16)
+    prefix = texts.tracking_prefix(regulation.tentang, regulation.slug)
+    created_at = now()
+    try:
+        async with in_transaction():
+            comment = await Comment.create(
+                number=f"tmp-{key}",
+                version_id=version.id,
+                path=path,
+                lineage=lineage,
+                wording=_wording(node),
+                parent_id=parent.id if parent else None,
+                body=submission.body.strip(),
+                position=None if parent else submission.position,
+                replacement="" if parent else submission.replacement.strip(),
+                category=submission.category,
+                organisation=submission.organisation.strip()[:200],
+                region=submission.region,
+                author_id=user.id if user else None,
+                name=name,
+                email=email,
+                show_name=submission.show_name,
+                status="menunggu" if moderated else "terbit",
+                signature=texts.signature(submission.body),
+                attachment_name=attachment.filename[:200] if attachment else "",
+                attachment_key=attachment.path.name if attachment else "",
+                attachment_type=attachment.content_type if attachment else "",
+                attachment_size=attachment.size if attachment else 0,
+                submission_key=key,
+                receipt_hash=hashlib.sha256(token.encode()).hexdigest(),
+                ip_hash=ip_hash,
+                created_at=created_at,
+            )
+            comment.number = texts.tracking_number(prefix, created_at.astimezone(WIB).year, comment.id)
+            await Comment.filter(id=comment.id).update(number=comment.number)
+            if parent is None:
+                await _campaign(comment, version)
+            await enqueue(
+                email,
+                f"Tanda terima komentar {comment.number}",
+                _receipt_mail(comment, regulation, version, token, settings),
+            )
+    except IntegrityError:
+        existing = await Comment.get_or_none(submission_key=key)
+        if existing is None:
+            raise
+        return Receipt(existing, None, False)  # a concurrent double submit: the other one won
+    return Receipt(comment, token, True)
+
+
+def _wording(node: Node | None) -> str:
+    if node is None:
+        return ""
+    parts = [node.heading or "", node.text]
+    parts += [_wording(child) for child in node.children if child.kind in ("ayat", "huruf", "angka")]
+    return " ".join(p for p in parts if p)
+
+
+def receipt_url(comment: Comment, token: str, settings: Settings) -> str:
+    return f"{settings.base_url.rstrip('/')}/tanda-terima/{comment.number}?k={token}"
+
+
+def _receipt_mail(
+    comment: Comment, regulation: Regulation, version: Version, token: str, settings: Settings
+) -> str:
+    where = comment.path or "rancangan secara keseluruhan"
+    lines = [
+        f"Terima kasih. Komentar Anda pada {regulation.tentang} ({version.label}), {where}, telah kami terima.",
+        "",
+        f"Nomor komentar: {comment.number}",
+        f"Tanda terima: {receipt_url(comment, token, settings)}",
+        "",
+        "Setiap komentar akan dijawab secara terbuka oleh penyusun. Anda akan menerima surel saat jawabannya terbit.",
+        f"Anda juga dapat melacak komentar ini di {settings.base_url.rstrip('/')}/lacak dengan nomor komentar dan alamat surel ini.",
+    ]
+    if comment.status == "menunggu":
+        lines += ["", "Konsultasi ini memakai pramoderasi: komentar Anda tampil setelah diperiksa moderator."]
+    return "\n".join(lines)
+
+
+async def receipt_comment(number: str, token: str) -> Comment | None:
+    comment = await Comment.get_or_none(number=number).select_related("version__regulation")
+    if comment is None or not token or not comment.receipt_hash:
+        return None
+    if not secrets.compare_digest(comment.receipt_hash, hashlib.sha256(token.encode()).hexdigest()):
+        return None
+    return comment
+
+
+async def lookup(number: str, email: str) -> Comment | None:
+    address = normalise_email(email)
+    if not address:
+        return None
+    return await Comment.get_or_none(number=number.strip().upper(), email=address).select_related(
+        "version__regulation"
+    )
+
+
+# -- attachments ----------------------------------------------------------------------------
+
+
+def attachments_dir(settings: Settings) -> Path:
+    folder = settings.data_dir / "lampiran"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+async def store_attachment(upload: Any, settings: Settings) -> Attachment | None:
+    """Copy an UploadFile under a random name, counting while streaming; refuses a file
+    over 10 MB or not a PDF/DOCX/ODT by content. None when no file was chosen."""
+    if upload is None or not getattr(upload, "filename", ""):
+        return None
+    target = attachments_dir(settings) / secrets.token_hex(16)
+    size = 0
+    try:
+        with target.open("wb") as out:
+            while chunk := await upload.read(256 * 1024):
+                size += len(chunk)
+                if size > ATTACHMENT_MAX:
+                    raise Refused({"attachment": ["attachment_large"]})
+                out.write(chunk)
+        with target.open("rb") as handle:
+            kind = texts.sniff(handle)
+        if kind is None:
+            raise Refused({"attachment": ["attachment_type"]})
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    finally:
+        await upload.close()
+    name = Path(upload.filename).name.replace("\x00", "")[:150] or "lampiran"
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return Attachment(stem + texts.EXTENSIONS[kind], target, kind, size)
+
+
+def discard_attachment(attachment: Attachment | None) -> None:
+    if attachment is not None:
+        attachment.path.unlink(missing_ok=True)
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def public_author(comment: Comment, lang: str = "id") -> str:
+    """How a comment is signed in public: a name only with consent (UU 27/2022)."""
+    region = comment.region or ("Provinsi Banten" if lang == "id" else "Banten Province")
+    if comment.redacted_at is not None:
+        return "—"
+    if comment.show_name and comment.name:
+        who = comment.name
+    else:
+        who = "Anggota masyarakat" if lang == "id" else "Member of the public"
+    if comment.organisation:
+        who = f"{who}, {comment.organisation}" if comment.show_name and comment.name else comment.organisation
+    return f"{who}, {region}"
+
+
+@dataclass
+class ThreadFilter:
+    category: str = ""
+    position: str = ""
+    status: str = ""  # "dijawab", "belum-dijawab" or ""
+    sort: str = "terlama"  # terlama, terbaru
+    page: int = 1
+
+
+@dataclass
+class Thread:
+    comments: list[Comment]
+    replies: dict[int, list[Comment]]
+    responses: dict[int, list[Response]]
+    total: int
+    page: int
+    pages: int
+    earlier: list[Comment] = field(default_factory=list)  # on the same provision in an earlier version
+
+
+def version_ids_upto(version: Version, versions: Sequence[Version]) -> list[int]:
+    return [v.id for v in versions if (v.tanggal, v.id) <= (version.tanggal, version.id)]
+
+
+async def thread(
+    version: Version,
+    path: str,
+    lineage: str | None,
+    versions: Sequence[Version],
+    flt: ThreadFilter,
+    *,
+    staff: bool = False,
+) -> Thread:
+    """The comments on a provision of this version (and, by lineage, on its earlier
+    wordings), one page of them, with their replies and answers: 4 queries."""
+    visible = ["terbit", "disembunyikan", "menunggu"] if staff else ["terbit", "disembunyikan"]
+    earlier_ids = [i for i in version_ids_upto(version, versions) if i != version.id]
+    here = Q(version_id=version.id, path=path)
+    if lineage and earlier_ids:
+        here = here | Q(version_id__in=earlier_ids, lineage=lineage)
+    query = Comment.filter(here, parent_id=None, status__in=visible)
+    if flt.category in CATEGORIES:
+        query = query.filter(category=flt.category)
+    if flt.position in POSITIONS:
+        query = query.filter(position=flt.position)
+    if flt.status == "dijawab":
+        query = query.filter(answered_at__not_isnull=True)
+    elif flt.status == "belum-dijawab":
+        query = query.filter(answered_at__isnull=True)
+    total = await query.count()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, flt.page), pages)
+    order = "-id" if flt.sort == "terbaru" else "id"
+    comments = (
+        await query.order_by(order)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+        .select_related("version", "group")
+    )
+    ids = [c.id for c in comments]
+    replies: dict[int, list[Comment]] = {}
+    responses: dict[int, list[Response]] = {}
+    if ids:
+        for reply in await Comment.filter(parent_id__in=ids, status__in=visible).order_by("id"):
+            replies.setdefault(reply.parent_id, []).append(reply)  # type: ignore[attr-defined]
+        for response in await Response.filter(comment_id__in=ids).order_by("id"):
+            responses.setdefault(response.comment_id, []).append(response)  # type: ignore[attr-defined]
+    return Thread(comments, replies, responses, total, page, pages)
+
+
+async def deleted_provision_comments(
+    version: Version, versions: Sequence[Version], lineages: set[str]
+) -> list[Comment]:
+    """Comments on earlier versions whose provision is gone from this one (never dropped)."""
+    earlier_ids = [i for i in version_ids_upto(version, versions) if i != version.id]
+    if not earlier_ids:
+        return []
+    found = (
+        await Comment.filter(
+            version_id__in=earlier_ids, parent_id=None, status__in=["terbit", "disembunyikan"]
+        )
+        .exclude(path="")
+        .order_by("id")
+        .limit(500)
+        .select_related("version")
+    )
+    return [c for c in found if c.lineage not in lineages]
+
+
+async def counts(version: Version, versions: Sequence[Version]) -> tuple[dict[str, int], int]:
+    """Published comments (not replies) per lineage, this version and earlier ones; and
+    on the version as a whole. One query."""
+    ids = version_ids_upto(version, versions)
+    rows = (
+        await Comment.filter(version_id__in=ids, parent_id=None, status="terbit")
+        .group_by("lineage", "path", "version_id")
+        .annotate(n=Count("id"))
+        .values_list("lineage", "path", "version_id", "n")
+    )
+    by_lineage: dict[str, int] = {}
+    whole = 0
+    for lineage, path, version_id, n in rows:
+        if not path:
+            if version_id == version.id:
+                whole += int(n)
+            continue
+        if lineage:
+            by_lineage[lineage] = by_lineage.get(lineage, 0) + int(n)
+    return by_lineage, whole
+
+
+# -- moderation and answers -------------------------------------------------------------------
+
+
+async def moderate(comment: Comment, action: str, reason: str, actor: User, ip: str | None = None) -> None:
+    if action == "setujui":
+        await Comment.filter(id=comment.id).update(status="terbit", hidden_reason="")
+    elif action == "sembunyikan":
+        if not reason.strip():
+            raise Refused({"reason": ["hide_reason_required"]})
+        await Comment.filter(id=comment.id).update(
+            status="disembunyikan", hidden_reason=reason.strip()[:2000]
+        )
+    elif action == "tampilkan":
+        await Comment.filter(id=comment.id).update(status="terbit", hidden_reason="")
+    else:
+        return
+    await audit(actor, f"comment.{action}", f"comment:{comment.number}", {"reason": reason[:2000]}, ip)
+
+
+async def redact(
+    comment: Comment, reason: str, actor: User, settings: Settings, ip: str | None = None
+) -> None:
+    """Remove a comment's personal data and content on a data-subject request (UU 27/2022).
+    The number, dates and answer stay, so the records still add up."""
+    if comment.attachment_key:
+        (attachments_dir(settings) / comment.attachment_key).unlink(missing_ok=True)
+    await Comment.filter(id=comment.id).update(
+        body="", replacement="", name="", email="", organisation="", show_name=False, signature=[],
+        attachment_name="", attachment_key="", attachment_type="", attachment_size=0, status="disembunyikan",
+        hidden_reason="Dihapus atas permintaan pemilik data pribadi.", redacted_at=now(), ip_hash="",
+    )  # fmt: skip
+    await CommentBand.filter(comment_id=comment.id).delete()
+    await audit(actor, "comment.redact", f"comment:{comment.number}", {"reason": reason[:2000]}, ip)
+
+
+@dataclass
+class Answer:
+    disposition: str = ""
+    reason: str = ""
+    new_path: str = ""
+    new_versi: str = ""
+
+
+def validate_answer(answer: Answer) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if answer.disposition not in DISPOSITIONS:
+        errors["disposition"] = ["disposition_invalid"]
+    if not answer.reason.strip():
+        errors["reason"] = ["reason_required"]
+    elif len(answer.reason) > REASON_MAX:
+        errors["reason"] = ["body_long"]
+    return errors
+
+
+async def answer(
+    comment: Comment,
+    given: Answer,
+    actor: User,
+    settings: Settings,
+    slug: str,
+    *,
+    whole_group: bool = False,
+    ip: str | None = None,
+) -> list[Comment]:
+    """Answer a comment (or every comment of its campaign group); mails each commenter."""
+    errors = validate_answer(given)
+    if errors:
+        raise Refused(errors)
+    targets = [comment]
+    if whole_group and comment.group_id is not None:  # type: ignore[attr-defined]
+        targets = await Comment.filter(group_id=comment.group_id, parent_id=None).order_by("id")  # type: ignore[attr-defined]
+    stamp = now()
+    async with in_transaction():
+        await Response.bulk_create(
+            [
+                Response(
+                    comment_id=target.id, disposition=given.disposition, reason=given.reason.strip(),
+                    new_path=given.new_path.strip()[:255], new_versi=given.new_versi.strip()[:50], responder_id=actor.id,
+                )
+                for target in targets
+            ]
+        )  # fmt: skip
+        await Comment.filter(id__in=[t.id for t in targets]).update(
+            answered_at=stamp, disposition=given.disposition
+        )
+        for target in targets:
+            if target.email:
+                await enqueue(
+                    target.email,
+                    f"Jawaban atas komentar {target.number}",
+                    _answer_mail(target, given, settings, slug),
+                )
+        await audit(
+            actor, "comment.answer", f"comment:{comment.number}",
+            {"disposition": given.disposition, "count": len(targets)}, ip,
+        )  # fmt: skip
+    return targets
+
+
+def _answer_mail(comment: Comment, given: Answer, settings: Settings, slug: str) -> str:
+    base = settings.base_url.rstrip("/")
+    lines = [
+        f"Komentar Anda nomor {comment.number} telah dijawab oleh penyusun.",
+        "",
+        f"Tanggapan: {_indonesian_disposition(given.disposition)}",
+        f"Alasan: {given.reason.strip()}",
+    ]
+    if given.new_path and given.new_versi:
+        lines.append(f"Rumusan baru: {base}/r/{slug}/{given.new_versi}/{given.new_path}")
+    lines += ["", f"Lacak komentar Anda: {base}/lacak"]
+    return "\n".join(lines)
+
+
+def _indonesian_disposition(key: str) -> str:
+    return {
+        "diterima": "diterima",
+        "diterima-sebagian": "diterima sebagian",
+        "ditolak": "ditolak",
+        "sudah-diakomodasi": "sudah diakomodasi",
+        "di-luar-materi": "di luar materi muatan",
+    }[key]
+
+
+async def provision_lineages(version: Version) -> dict[str, str]:
+    """Path → lineage of every provision of a version (one query)."""
+    rows = await Provision.filter(version_id=version.id).values_list("path", "lineage")
+    return {path: lineage for path, lineage in rows if lineage}

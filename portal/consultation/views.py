@@ -1,0 +1,527 @@
+"""Web handlers of the consultation: threads and the comment form, receipts and
+lookup, attachments, moderation, the drafters' answers. Thin over the services."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from portal.accounts.labels import CATEGORIES
+from portal.accounts.policy import can
+from portal.accounts.views import render
+from portal.accounts.web import client_ip, identify, require
+from portal.consultation import services
+from portal.consultation.models import DISPOSITIONS, POSITIONS, REGIONS, Comment
+from portal.consultation.services import Refused, Submission, ThreadFilter
+from portal.document import Node
+from portal.versions.diff import word_diff
+from portal.versions.models import Version
+from portal.versions.redline import pieces_html
+from portal.versions.views import CachedVersion, regulation_url
+from portal.web.forms import MESSAGES as FORM_MESSAGES
+from portal.web.forms import check_csrf
+from portal.web.pages import request_lang
+from portal.web.templating import version_url
+
+MESSAGES = {**FORM_MESSAGES, **services.MESSAGES}
+
+
+# -- forms ------------------------------------------------------------------------------------
+
+
+async def _read_form(request: Request, files: int = 0) -> FormData:
+    form = await request.form(max_files=files, max_fields=40, max_part_size=64 * 1024)
+    try:
+        check_csrf(request, form)
+    except HTTPException:
+        await form.close()
+        raise
+    return form
+
+
+def _text(form: FormData, name: str, limit: int) -> str:
+    value = form.get(name)
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def _submission(form: FormData) -> Submission:
+    return Submission(
+        body=_text(form, "body", services.BODY_MAX + 100),
+        position=_text(form, "position", 30),
+        replacement=_text(form, "replacement", services.REPLACEMENT_MAX + 100),
+        category=_text(form, "category", 40),
+        organisation=_text(form, "organisation", 200),
+        region=_text(form, "region", 60),
+        name=_text(form, "name", 200),
+        email=_text(form, "email", 254),
+        show_name=_text(form, "show_name", 2) == "1",
+        submission_key=_text(form, "submission_key", 64),
+        parent=_text(form, "parent", 40),
+        honeypot=_text(form, "situs", 200),
+    )
+
+
+def _filter(request: Request) -> ThreadFilter:
+    q = request.query_params
+    page = q.get("halaman", "1")
+    return ThreadFilter(
+        category=q.get("kategori", ""),
+        position=q.get("posisi", ""),
+        status=q.get("status", ""),
+        sort="terbaru" if q.get("urut") == "terbaru" else "terlama",
+        page=int(page) if page.isdigit() else 1,
+    )
+
+
+# -- threads ----------------------------------------------------------------------------------
+
+
+async def _cached(request: Request) -> CachedVersion:
+    versi = request.path_params["versi"]
+    cached: CachedVersion | None = await request.app.state.versions.get(request.path_params["slug"], versi)
+    if cached is None:
+        raise HTTPException(status_code=404)
+    return cached
+
+
+async def provision_thread(request: Request) -> Response:
+    cached = await _cached(request)
+    path = request.path_params["path"].strip("/")
+    node = cached.index.get(path)
+    if node is None or node.kind in ("bab", "bagian", "paragraf"):
+        raise HTTPException(status_code=404)
+    return await _thread(request, cached, node, as_json=request.url.path.endswith(".json"))
+
+
+async def version_thread(request: Request) -> Response:
+    cached = await _cached(request)
+    return await _thread(request, cached, None, as_json=request.url.path.endswith(".json"))
+
+
+def wording(node: Node | None) -> str:
+    if node is None:
+        return ""
+    parts = [node.heading or "", node.text]
+    parts += [wording(child) for child in node.children if child.kind in ("ayat", "huruf", "angka")]
+    return " ".join(p for p in parts if p)
+
+
+async def _thread(request: Request, cached: CachedVersion, node: Node | None, *, as_json: bool) -> Response:
+    if request.method == "POST":
+        return await _post(request, cached, node)
+    return await _show(request, cached, node, as_json=as_json)
+
+
+async def _show(
+    request: Request,
+    cached: CachedVersion,
+    node: Node | None,
+    *,
+    as_json: bool = False,
+    values: dict[str, str] | None = None,
+    errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> Response:
+    actor, user, _ = await identify(request)
+    staff = can(actor, "comment.moderate") or can(actor, "comment.answer")
+    version = cached.version
+    versions = [version, *cached.others]
+    flt = _filter(request)
+    path = node.path if node else ""
+    thread = await services.thread(version, path, node.lineage if node else None, versions, flt, staff=staff)
+    lang = request_lang(request)
+    current = wording(node)
+    deleted: list[Comment] = []
+    if node is None:
+        lineages = {n.lineage for n in cached.order if n.lineage}
+        deleted = await services.deleted_provision_comments(version, versions, lineages)
+    if as_json:
+        return JSONResponse(
+            _thread_json(request, cached, node, thread, deleted, lang),
+            headers={"cache-control": "no-store"},
+        )
+    state = services.window_state(version)
+    form_values = values or {}
+    if not form_values:
+        form_values = {
+            "submission_key": secrets.token_hex(16),
+            "category": (user.category if user and user.category else ""),
+            "organisation": (user.organisation if user and user.organisation else ""),
+        }
+    base = version_url(cached.version.regulation.slug, version.versi)
+    context: dict[str, Any] = {
+        "cached": cached,
+        "version": version,
+        "node": node,
+        "path": path,
+        "thread": thread,
+        "deleted": deleted,
+        "state": state,
+        "user": user,
+        "staff": staff,
+        "flt": flt,
+        "values": form_values,
+        "errors": errors or {},
+        "messages": MESSAGES,
+        "positions": POSITIONS,
+        "categories": CATEGORIES,
+        "regions": REGIONS,
+        "position_names": services.POSITION_NAMES,
+        "disposition_names": services.DISPOSITION_NAMES,
+        "status_names": services.STATUS_NAMES,
+        "author": lambda c: services.public_author(c, lang),
+        "diff_html": lambda a, b: pieces_html(word_diff(a, b)),
+        "current": current,
+        "base": base,
+        "thread_url": f"{base}/{path}/komentar" if path else f"{base}/komentar",
+        "regulation_url": regulation_url(cached.version.regulation.slug),
+        "page_url": lambda page: "?" + urlencode(_query(flt, page)),
+        "reply_key": lambda _comment: secrets.token_hex(16),
+        "json_url": (f"{base}/{path}/komentar.json" if path else f"{base}/komentar.json"),
+    }
+    return render(request, "consultation/thread.html", status=status, **context)
+
+
+def _query(flt: ThreadFilter, page: int) -> dict[str, str]:
+    q = {
+        "kategori": flt.category,
+        "posisi": flt.position,
+        "status": flt.status,
+        "urut": flt.sort,
+        "halaman": str(page),
+    }
+    return {k: v for k, v in q.items() if v and not (k == "urut" and v == "terlama")}
+
+
+def comment_json(
+    c: Comment, lang: str, responses: list[Any], replies: list[Comment], *, personal: bool
+) -> dict[str, Any]:
+    hidden = c.status == "disembunyikan"
+    out: dict[str, Any] = {
+        "number": c.number,
+        "versi": c.version.versi if isinstance(c.version, Version) else None,
+        "path": c.path or None,
+        "status": c.status,
+        "hidden_reason": c.hidden_reason or None,
+        "position": c.position,
+        "category": c.category,
+        "region": c.region or None,
+        "author": services.public_author(c, lang),
+        "body": None if hidden else c.body,
+        "replacement": None if hidden else (c.replacement or None),
+        "campaign_size": c.group.size if c.group_id and c.group is not None else None,  # type: ignore[attr-defined]
+        "created_at": c.created_at.isoformat(),
+        "attachment": bool(c.attachment_key) and not hidden,
+        "responses": [
+            {
+                "disposition": r.disposition,
+                "reason": r.reason,
+                "new_versi": r.new_versi or None,
+                "new_path": r.new_path or None,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in responses
+        ],
+        "replies": [
+            {
+                "number": r.number,
+                "author": services.public_author(r, lang),
+                "body": None if r.status == "disembunyikan" else r.body,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in replies
+        ],
+    }
+    if personal:
+        out["personal"] = {"name": c.name, "email": c.email, "organisation": c.organisation}
+    return out
+
+
+def _thread_json(
+    request: Request,
+    cached: CachedVersion,
+    node: Node | None,
+    thread: services.Thread,
+    deleted: list[Comment],
+    lang: str,
+) -> dict[str, Any]:
+    version = cached.version
+    return {
+        "regulation": {"slug": version.regulation.slug, "url": regulation_url(version.regulation.slug)},
+        "versi": version.versi,
+        "path": node.path if node else None,
+        "consultation": {
+            "state": services.window_state(version),
+            "buka": version.konsultasi_buka.isoformat() if version.konsultasi_buka else None,
+            "tutup": version.konsultasi_tutup.isoformat() if version.konsultasi_tutup else None,
+            "anonymous_allowed": version.anonim_boleh,
+            "moderation": version.moderasi,
+        },
+        "total": thread.total,
+        "page": thread.page,
+        "pages": thread.pages,
+        "comments": [
+            comment_json(
+                c, lang, thread.responses.get(c.id, []), thread.replies.get(c.id, []), personal=False
+            )
+            for c in thread.comments
+        ],
+        "deleted_provisions": [comment_json(c, lang, [], [], personal=False) for c in deleted],
+    }
+
+
+async def _post(request: Request, cached: CachedVersion, node: Node | None) -> Response:
+    form = await _read_form(request, files=1)
+    submission = _submission(form)
+    _, user, _ = await identify(request)
+    settings = request.app.state.settings
+    attachment = None
+    try:
+        upload = form.get("attachment")
+        attachment = await services.store_attachment(
+            upload if isinstance(upload, UploadFile) else None, settings
+        )
+        receipt = await services.submit(
+            cached.version, cached.version.regulation, node, node.lineage if node else None, submission, user,
+            client_ip(request), settings, attachment,
+        )  # fmt: skip
+    except Refused as refused:
+        services.discard_attachment(attachment)
+        return await _show(
+            request, cached, node, values=submission.values(), errors=refused.errors, status=400
+        )
+    finally:
+        await form.close()
+    if not receipt.created:
+        services.discard_attachment(attachment)
+    request.app.state.comment_counts.forget(cached.version.id)
+    location = f"/tanda-terima/{receipt.comment.number}"
+    if receipt.token:
+        location += f"?k={receipt.token}"
+        response = RedirectResponse(location, status_code=303)
+        # The receipt link is also kept in a cookie for this browser, for a repeat submit.
+        response.set_cookie(
+            f"tt-{receipt.comment.number}", receipt.token, max_age=3600, httponly=True, samesite="lax"
+        )
+        return response
+    token = request.cookies.get(f"tt-{receipt.comment.number}", "")
+    return RedirectResponse(location + (f"?k={token}" if token else ""), status_code=303)
+
+
+# -- receipts, lookup, attachments ------------------------------------------------------------
+
+
+async def _comment_page(request: Request, comment: Comment, *, status: int = 200) -> Response:
+    lang = request_lang(request)
+    responses = await comment.responses.all().order_by("id")
+    regulation = comment.version.regulation
+    base = version_url(regulation.slug, comment.version.versi)
+    return render(
+        request, "consultation/receipt.html", status=status, comment=comment, responses=responses,
+        author=services.public_author(comment, lang), status_names=services.STATUS_NAMES,
+        position_names=services.POSITION_NAMES, disposition_names=services.DISPOSITION_NAMES,
+        thread_url=f"{base}/{comment.path}/komentar" if comment.path else f"{base}/komentar",
+        regulation=regulation, messages=MESSAGES,
+    )  # fmt: skip
+
+
+async def receipt(request: Request) -> Response:
+    number = request.path_params["nomor"]
+    comment = await services.receipt_comment(number, request.query_params.get("k", ""))
+    if comment is None:
+        _, user, _ = await identify(request)
+        found = await Comment.get_or_none(number=number).select_related("version__regulation")
+        if found is None or user is None or found.author_id != user.id:  # type: ignore[attr-defined]
+            raise HTTPException(status_code=404)
+        comment = found
+    return await _comment_page(request, comment)
+
+
+async def lookup(request: Request) -> Response:
+    if request.method == "GET":
+        return render(request, "consultation/lookup.html", values={}, errors={}, messages=MESSAGES)
+    form = await _read_form(request)
+    values = {"number": _text(form, "number", 40), "email": _text(form, "email", 254)}
+    comment = await services.lookup(values["number"], values["email"])
+    if comment is None:
+        return render(
+            request, "consultation/lookup.html", status=404, values=values, errors={"number": ["lookup_failed"]},
+            messages=MESSAGES,
+        )  # fmt: skip
+    return await _comment_page(request, comment)
+
+
+async def attachment(request: Request) -> Response:
+    comment = await Comment.get_or_none(number=request.path_params["nomor"])
+    if comment is None or not comment.attachment_key:
+        raise HTTPException(status_code=404)
+    actor, _, _ = await identify(request)
+    if comment.status != "terbit" and not (can(actor, "comment.moderate") or can(actor, "comment.answer")):
+        raise HTTPException(status_code=404)
+    path = services.attachments_dir(request.app.state.settings) / comment.attachment_key
+    if not path.is_file():
+        raise HTTPException(status_code=404)
+    return FileResponse(
+        path, media_type=comment.attachment_type, filename=comment.attachment_name,
+        headers={"x-content-type-options": "nosniff", "cache-control": "private, max-age=0"},
+        content_disposition_type="attachment",
+    )  # fmt: skip
+
+
+# -- moderation -------------------------------------------------------------------------------
+
+
+async def moderation(request: Request) -> Response:
+    await require(request, "comment.moderate")
+    pending = (
+        await Comment.filter(status="menunggu")
+        .order_by("id")
+        .limit(100)
+        .select_related("version__regulation")
+    )
+    hidden = (
+        await Comment.filter(status="disembunyikan")
+        .order_by("-id")
+        .limit(20)
+        .select_related("version__regulation")
+    )
+    recent = (
+        await Comment.filter(status="terbit").order_by("-id").limit(30).select_related("version__regulation")
+    )
+    return render(
+        request, "consultation/moderation.html", pending=pending, hidden=hidden, recent=recent,
+        errors={}, messages=MESSAGES, status_names=services.STATUS_NAMES,
+    )  # fmt: skip
+
+
+async def moderate(request: Request) -> Response:
+    actor, _ = await require(request, "comment.moderate")
+    form = await _read_form(request)
+    comment = await Comment.get_or_none(number=request.path_params["nomor"])
+    if comment is None:
+        raise HTTPException(status_code=404)
+    try:
+        await services.moderate(
+            comment, _text(form, "action", 20), _text(form, "reason", 2000), actor, client_ip(request)
+        )
+    except Refused as refused:
+        pending = (
+            await Comment.filter(status="menunggu")
+            .order_by("id")
+            .limit(100)
+            .select_related("version__regulation")
+        )
+        return render(
+            request, "consultation/moderation.html", status=400, pending=pending, hidden=[], recent=[comment],
+            errors=refused.errors, messages=MESSAGES, status_names=services.STATUS_NAMES,
+        )  # fmt: skip
+    request.app.state.comment_counts.forget()
+    return RedirectResponse("/moderasi", status_code=303)
+
+
+async def redact(request: Request) -> Response:
+    actor, _ = await require(request, "comment.redact")
+    form = await _read_form(request)
+    comment = await Comment.get_or_none(number=request.path_params["nomor"])
+    if comment is None:
+        raise HTTPException(status_code=404)
+    await services.redact(
+        comment, _text(form, "reason", 2000), actor, request.app.state.settings, client_ip(request)
+    )
+    request.app.state.comment_counts.forget()
+    return RedirectResponse("/moderasi", status_code=303)
+
+
+# -- answers (drafters) -----------------------------------------------------------------------
+
+
+async def answer_queue(request: Request) -> Response:
+    await require(request, "comment.answer")
+    q = request.query_params
+    versions = await Version.all().select_related("regulation").order_by("-tanggal", "-id")
+    chosen = next((v for v in versions if str(v.id) == q.get("versi")), versions[0] if versions else None)
+    rows: list[Comment] = []
+    by_path: dict[str, int] = {}
+    answered = total = 0
+    if chosen is not None:
+        base = Comment.filter(version_id=chosen.id, parent_id=None).exclude(status="menunggu")
+        total = await base.count()
+        answered = await base.filter(answered_at__not_isnull=True).count()
+        query = base.filter(answered_at__isnull=True)
+        if q.get("kategori") in CATEGORIES:
+            query = query.filter(category=q["kategori"])
+        if q.get("posisi") in POSITIONS:
+            query = query.filter(position=q["posisi"])
+        rows = await query.order_by("path", "id").limit(200).select_related("group")
+        for c in rows:
+            by_path[c.path] = by_path.get(c.path, 0) + 1
+    return render(
+        request, "consultation/queue.html", versions=versions, chosen=chosen, rows=rows, by_path=by_path,
+        answered=answered, total=total, categories=CATEGORIES, positions=POSITIONS, q=q,
+        position_names=services.POSITION_NAMES, messages=MESSAGES,
+    )  # fmt: skip
+
+
+async def answer_form(request: Request) -> Response:
+    actor, _ = await require(request, "comment.answer")
+    comment = await Comment.get_or_none(number=request.path_params["nomor"]).select_related(
+        "version__regulation", "group"
+    )
+    if comment is None:
+        raise HTTPException(status_code=404)
+    values: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        form = await _read_form(request)
+        given = services.Answer(
+            _text(form, "disposition", 30), _text(form, "reason", services.REASON_MAX + 100),
+            _text(form, "new_path", 255), _text(form, "new_versi", 50),
+        )  # fmt: skip
+        values = {"disposition": given.disposition, "reason": given.reason, "new_path": given.new_path,
+                  "new_versi": given.new_versi, "group": _text(form, "group", 2)}  # fmt: skip
+        try:
+            await services.answer(
+                comment, given, actor, request.app.state.settings, comment.version.regulation.slug,
+                whole_group=values["group"] == "1", ip=client_ip(request),
+            )  # fmt: skip
+        except Refused as refused:
+            errors = refused.errors
+        else:
+            return RedirectResponse(
+                f"/kelola/komentar?versi={comment.version.id}&dijawab={comment.number}", status_code=303
+            )
+    responses = await comment.responses.all().order_by("id")
+    return render(
+        request, "consultation/answer.html", status=400 if errors else 200, comment=comment, responses=responses,
+        values=values, errors=errors, dispositions=DISPOSITIONS, disposition_names=services.DISPOSITION_NAMES,
+        position_names=services.POSITION_NAMES, author=services.public_author(comment, request_lang(request)),
+        messages=MESSAGES,
+    )  # fmt: skip
+
+
+routes = [
+    Route("/r/{slug}/{versi}/komentar", version_thread, methods=["GET", "POST"], name="version_comments"),
+    Route("/r/{slug}/{versi}/komentar.json", version_thread, name="version_comments_json"),
+    Route(
+        "/r/{slug}/{versi}/{path:path}/komentar",
+        provision_thread,
+        methods=["GET", "POST"],
+        name="provision_comments",
+    ),
+    Route("/r/{slug}/{versi}/{path:path}/komentar.json", provision_thread, name="provision_comments_json"),
+    Route("/tanda-terima/{nomor}", receipt, name="receipt"),
+    Route("/lacak", lookup, methods=["GET", "POST"], name="lookup"),
+    Route("/lampiran/{nomor}", attachment, name="attachment"),
+    Route("/moderasi", moderation, name="moderation"),
+    Route("/moderasi/{nomor}", moderate, methods=["POST"], name="moderate"),
+    Route("/admin/komentar/{nomor}/hapus", redact, methods=["POST"], name="redact"),
+    Route("/kelola/komentar", answer_queue, name="answer_queue"),
+    Route("/kelola/komentar/{nomor}", answer_form, methods=["GET", "POST"], name="answer"),
+]
