@@ -404,7 +404,9 @@ async def moderation(request: Request) -> Response:
 async def moderate(request: Request) -> Response:
     actor, _ = await require(request, "comment.moderate")
     form = await _read_form(request)
-    comment = await Comment.get_or_none(number=request.path_params["nomor"])
+    comment = await Comment.get_or_none(number=request.path_params["nomor"]).select_related(
+        "version__regulation"
+    )
     if comment is None:
         raise HTTPException(status_code=404)
     try:
