@@ -95,7 +95,7 @@ class Comment(Model):
     class Meta:
         table = "comment"
         ordering = ("id",)
-        indexes = (("version", "path"), ("lineage",), ("email",), ("ip_hash", "created_at"))
+        indexes = (("version_id", "path"), ("lineage",), ("email",), ("ip_hash", "created_at"))
 
 
 class CommentBand(Model):

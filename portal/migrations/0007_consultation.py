@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 ('disposition', fields.CharField(null=True, description="the latest answer's disposition", max_length=30)),
                 ('redacted_at', fields.DatetimeField(null=True, description='personal data removed on request', auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'comment', 'app': 'models', 'indexes': [Index(fields=['version', 'path']), Index(fields=['lineage']), Index(fields=['email']), Index(fields=['ip_hash', 'created_at'])], 'pk_attr': 'id', 'table_description': 'One comment (or a reply to one) on a provision of a version, or on the version.'},
+            options={'table': 'comment', 'app': 'models', 'indexes': [Index(fields=['version_id', 'path']), Index(fields=['lineage']), Index(fields=['email']), Index(fields=['ip_hash', 'created_at'])], 'pk_attr': 'id', 'table_description': 'One comment (or a reply to one) on a provision of a version, or on the version.'},
             bases=['Model'],
         ),
         ops.CreateModel(
