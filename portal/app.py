@@ -18,6 +18,7 @@ from portal.accounts import admin as account_admin
 from portal.accounts import views as account_views
 from portal.accounts.web import LoginRequired, login_redirect
 from portal.config import Settings, load_settings
+from portal.consultation import report_views
 from portal.consultation import views as consultation_views
 from portal.consultation.counts import CommentCounts
 from portal.db import tortoise_config
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
         debug=settings.debug,
         routes=[
             *compare_views.routes,  # before the version routes, whose {versi} would match 'banding'
+            *report_views.routes,
             *consultation_views.routes,  # before the provision route, whose {path} would match '…/komentar'
             *version_views.routes,
             *lang.routes,
@@ -99,4 +101,5 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
     app.state.versions = VersionCache()
     app.state.comparisons = ComparisonCache()
     app.state.comment_counts = CommentCounts()
+    app.state.figures = {}  # accountability figures per version id, kept for 30 s
     return app

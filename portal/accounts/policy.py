@@ -105,6 +105,15 @@ ROUTES: dict[str, Permission | Literal["public"]] = {
     "redact": "comment.redact",
     "answer_queue": "comment.answer",
     "answer": "comment.answer",
+    "comments_csv": "read",
+    "comments_export_json": "read",
+    "dim_docx": "read",
+    "dim_xlsx": "read",
+    "accountability": "read",
+    "accountability_json": "read",
+    "report": "read",
+    "report_docx": "read",
+    "report_json": "read",
 }
 
 

@@ -83,7 +83,7 @@ def _filter(request: Request) -> ThreadFilter:
 # -- threads ----------------------------------------------------------------------------------
 
 
-async def _cached(request: Request) -> CachedVersion:
+async def cached_version(request: Request) -> CachedVersion:
     versi = request.path_params["versi"]
     cached: CachedVersion | None = await request.app.state.versions.get(request.path_params["slug"], versi)
     if cached is None:
@@ -92,7 +92,7 @@ async def _cached(request: Request) -> CachedVersion:
 
 
 async def provision_thread(request: Request) -> Response:
-    cached = await _cached(request)
+    cached = await cached_version(request)
     path = request.path_params["path"].strip("/")
     node = cached.index.get(path)
     if node is None or node.kind in ("bab", "bagian", "paragraf"):
@@ -101,7 +101,7 @@ async def provision_thread(request: Request) -> Response:
 
 
 async def version_thread(request: Request) -> Response:
-    cached = await _cached(request)
+    cached = await cached_version(request)
     return await _thread(request, cached, None, as_json=request.url.path.endswith(".json"))
 
 

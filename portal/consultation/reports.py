@@ -1,0 +1,344 @@
+"""What the consultation gives back: exports of comments (streamed), the DIM, the
+accountability figures and the report of the public consultation."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.functions import Count
+
+from portal.accounts.labels import CATEGORIES, CATEGORY_NAMES
+from portal.consultation import services
+from portal.consultation.models import POSITIONS, Comment, Response
+from portal.document import Document, Node
+from portal.versions.models import AlignmentRow, Version
+from portal.web.i18n import Translator
+
+BATCH = 1000
+CSV_COLUMNS = (
+    "nomor", "versi", "path", "balasan_untuk", "posisi", "kategori", "organisasi", "wilayah", "penulis",
+    "komentar", "usulan_rumusan", "status", "alasan_disembunyikan", "kampanye", "lampiran", "dibuat",
+    "tanggapan", "alasan_tanggapan", "dijawab_pada",
+)  # fmt: skip
+PERSONAL_COLUMNS = ("nama", "surel", "nama_boleh_tampil")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+async def comment_batches(
+    version: Version, *, staff: bool
+) -> AsyncIterator[list[tuple[Comment, list[Response]]]]:
+    """Every comment on a version in id order, ``BATCH`` at a time (keyset pagination:
+    memory stays flat whatever the number), with their answers (2 queries a batch)."""
+    statuses = ["terbit", "disembunyikan", "menunggu"] if staff else ["terbit", "disembunyikan"]
+    last = 0
+    while True:
+        batch = (
+            await Comment.filter(version_id=version.id, id__gt=last, status__in=statuses)
+            .order_by("id")
+            .limit(BATCH)
+            .select_related("parent", "group")
+        )
+        if not batch:
+            return
+        answers: dict[int, list[Response]] = defaultdict(list)
+        for response in await Response.filter(comment_id__in=[c.id for c in batch]).order_by("id"):
+            answers[response.comment_id].append(response)  # type: ignore[attr-defined]
+        yield [(c, answers.get(c.id, [])) for c in batch]
+        last = batch[-1].id
+
+
+def export_record(
+    comment: Comment, answers: list[Response], versi: str, base_url: str, *, personal: bool
+) -> dict[str, Any]:
+    hidden = comment.status == "disembunyikan"
+    latest = answers[-1] if answers else None
+    record: dict[str, Any] = {
+        "nomor": comment.number,
+        "versi": versi,
+        "path": comment.path,
+        "balasan_untuk": comment.parent.number if comment.parent is not None else "",
+        "posisi": comment.position or "",
+        "kategori": comment.category,
+        "organisasi": comment.organisation,
+        "wilayah": comment.region,
+        "penulis": services.public_author(comment),
+        "komentar": "" if hidden else comment.body,
+        "usulan_rumusan": "" if hidden else comment.replacement,
+        "status": comment.status,
+        "alasan_disembunyikan": comment.hidden_reason,
+        "kampanye": comment.group.size if comment.group is not None else "",
+        "lampiran": f"{base_url}/lampiran/{comment.number}" if comment.attachment_key and not hidden else "",
+        "dibuat": comment.created_at.isoformat(),
+        "tanggapan": latest.disposition if latest else "",
+        "alasan_tanggapan": latest.reason if latest else "",
+        "dijawab_pada": latest.created_at.isoformat() if latest else "",
+    }
+    if personal:
+        record.update({"nama": comment.name, "surel": comment.email, "nama_boleh_tampil": comment.show_name})
+    return record
+
+
+async def export_csv(version: Version, base_url: str, *, staff: bool, personal: bool) -> AsyncIterator[bytes]:
+    columns = CSV_COLUMNS + (PERSONAL_COLUMNS if personal else ())
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")  # Excel reads UTF-8 with a BOM
+    writer.writerow(columns)
+    yield buffer.getvalue().encode("utf-8")
+    async for batch in comment_batches(version, staff=staff):
+        buffer.seek(0)
+        buffer.truncate()
+        for comment, answers in batch:
+            record = export_record(comment, answers, version.versi, base_url, personal=personal)
+            writer.writerow([safe_cell(record[c]) for c in columns])
+        yield buffer.getvalue().encode("utf-8")
+
+
+async def export_json(
+    version: Version, base_url: str, *, staff: bool, personal: bool
+) -> AsyncIterator[bytes]:
+    yield b'{"versi":' + json.dumps(version.versi).encode() + b',"comments":['
+    first = True
+    async for batch in comment_batches(version, staff=staff):
+        parts = []
+        for comment, answers in batch:
+            record = export_record(comment, answers, version.versi, base_url, personal=personal)
+            record["tanggapan_semua"] = [
+                {"tanggapan": a.disposition, "alasan": a.reason, "versi_baru": a.new_versi or None,
+                 "path_baru": a.new_path or None, "dijawab_pada": a.created_at.isoformat()}
+                for a in answers
+            ]  # fmt: skip
+            parts.append(json.dumps(record, ensure_ascii=False))
+        chunk = ",".join(parts)
+        yield (chunk if first else "," + chunk).encode("utf-8")
+        first = False
+    yield b"]}"
+
+
+# -- the DIM ------------------------------------------------------------------------------------
+
+DIM_HEADERS = (
+    "No. DIM", "Rumusan Raperda", "Usulan Pemangku Kepentingan", "Tanggapan Pemerintah Daerah",
+    "Hasil / Kesepakatan", "Keterangan",
+)  # fmt: skip
+PER_CATEGORY = 5  # proposals shown per stakeholder category in one DIM row
+DIM_STATUS = {
+    "same": "Tetap",
+    "renumbered": "Tetap",
+    "moved": "Substansi",
+    "split": "Substansi",
+    "merged": "Substansi",
+    "deleted": "Dihapus",
+}
+DISPOSITION_ID = {
+    "diterima": "diterima",
+    "diterima-sebagian": "diterima sebagian",
+    "ditolak": "ditolak",
+    "sudah-diakomodasi": "sudah diakomodasi",
+    "di-luar-materi": "di luar materi muatan",
+}
+
+
+@dataclass(frozen=True)
+class DimRow:
+    number: int
+    wording: str
+    proposals: str
+    answers: str
+    result: str
+    note: str
+
+    def cells(self) -> tuple[str, str, str, str, str, str]:
+        return (str(self.number), self.wording, self.proposals, self.answers, self.result, self.note)
+
+
+def dim_units(document: Document) -> list[Node]:
+    """The rows of a DIM: every Menimbang letter, Mengingat number, heading, Pasal opening,
+    ayat, huruf and angka, in document order (Penjelasan and free parts left out)."""
+    skip = ("penjelasan", "penjelasan_umum", "lampiran")
+    return [n for n in document.walk() if n.kind not in skip and not n.path.startswith("penjelasan/")]
+
+
+def _dim_wording(node: Node) -> str:
+    if node.kind in ("bab", "bagian", "paragraf"):
+        return f"{node.label}\n{node.heading or ''}".strip()
+    if node.kind == "pasal":
+        return f"{node.label}\n{node.text}".strip()
+    if node.kind in ("menimbang", "mengingat"):
+        return node.label
+    return f"{node.marker or ''} {node.text}".strip()
+
+
+async def dim(version: Version, document: Document) -> list[DimRow]:
+    """The Daftar Inventarisasi Masalah of a version: one numbered row per unit."""
+    comments = (
+        await Comment.filter(version_id=version.id, parent_id=None, status="terbit")
+        .order_by("id")
+        .select_related("group")
+    )
+    responses: dict[int, Response] = {}
+    for response in await Response.filter(comment_id__in=[c.id for c in comments]).order_by("id"):
+        responses[response.comment_id] = response  # type: ignore[attr-defined]
+    by_path: dict[str, list[Comment]] = defaultdict(list)
+    for comment in comments:
+        by_path[comment.path].append(comment)
+    regulation_id: int = version.regulation_id  # type: ignore[attr-defined]
+    later = (
+        await Version.filter(regulation_id=regulation_id, tanggal__gt=version.tanggal)
+        .order_by("tanggal", "id")
+        .first()
+    )
+    outcome: dict[str, tuple[str, float]] = {}
+    if later is not None:
+        rows = await AlignmentRow.filter(from_version_id=version.id, to_version_id=later.id).values_list(
+            "old_path", "kind", "score"
+        )
+        for old_path, kind, score in rows:
+            if old_path:
+                outcome.setdefault(old_path, (kind, score))
+    out = [
+        DimRow(
+            1,
+            f"Judul\n{document.meta.title}",
+            _proposals(by_path.get("", [])),
+            _answers(by_path.get("", []), responses),
+            _result(by_path.get("", []), responses),
+            "",
+        )
+    ]
+    for number, node in enumerate(dim_units(document), start=2):
+        found = by_path.get(node.path, [])
+        kind, score = outcome.get(node.path, ("", 0.0))
+        if kind == "edited":
+            note = "Redaksional" if score >= 0.9 else "Substansi"
+        else:
+            note = DIM_STATUS.get(kind, "")
+        out.append(
+            DimRow(
+                number,
+                _dim_wording(node),
+                _proposals(found),
+                _answers(found, responses),
+                _result(found, responses),
+                note,
+            )
+        )
+    return out
+
+
+def _proposals(comments: Sequence[Comment]) -> str:
+    if not comments:
+        return ""
+    by_category: dict[str, list[Comment]] = defaultdict(list)
+    for comment in comments:
+        by_category[comment.category].append(comment)
+    lines: list[str] = []
+    for category in CATEGORIES:
+        group = by_category.get(category)
+        if not group:
+            continue
+        indonesian = Translator("id").gettext(CATEGORY_NAMES[category])
+        lines.append(f"{indonesian} ({len(group)}):")
+        shown_ids: set[int] = set()
+        shown_groups: set[int] = set()
+        for comment in group:
+            group_id: int | None = comment.group_id  # type: ignore[attr-defined]
+            if group_id is not None and group_id in shown_groups:
+                continue  # a campaign is listed once, with its size
+            if len(shown_ids) == PER_CATEGORY:
+                break
+            text = comment.replacement or comment.body
+            text = text if len(text) <= 400 else text[:400] + "…"
+            campaign = (
+                f" [kampanye, {comment.group.size} penanda tangan]" if comment.group is not None else ""
+            )
+            lines.append(f"- {comment.number}{campaign}: {text}")
+            shown_ids.add(comment.id)
+            if group_id is not None:
+                shown_groups.add(group_id)
+        rest = len([c for c in group if c.id not in shown_ids and c.group_id not in shown_groups])  # type: ignore[attr-defined]
+        if rest > 0:
+            lines.append(f"- dan {rest} masukan lainnya")
+    return "\n".join(lines)
+
+
+def _answers(comments: Sequence[Comment], responses: dict[int, Response]) -> str:
+    lines: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for comment in comments:
+        response = responses.get(comment.id)
+        if response is None or (response.disposition, response.reason) in seen:
+            continue
+        seen.add((response.disposition, response.reason))
+        lines.append(f"{comment.number}: {DISPOSITION_ID[response.disposition]} — {response.reason}")
+    return "\n".join(lines)
+
+
+def _result(comments: Sequence[Comment], responses: dict[int, Response]) -> str:
+    if not comments:
+        return ""
+    tally = Counter(responses[c.id].disposition for c in comments if c.id in responses)
+    parts = [f"{DISPOSITION_ID[d]} {n}" for d, n in tally.most_common()]
+    waiting = len(comments) - sum(tally.values())
+    if waiting:
+        parts.append(f"belum dijawab {waiting}")
+    return ", ".join(parts)
+
+
+# -- accountability ----------------------------------------------------------------------------
+
+
+async def accountability(version: Version, document: Document) -> dict[str, Any]:
+    """Figures of a version's consultation: who took part, what was answered, how fast."""
+    base = Comment.filter(version_id=version.id, parent_id=None, status="terbit")
+    total = await base.count()
+    answered = await base.filter(answered_at__not_isnull=True).count()
+
+    async def by(field: str) -> dict[str, int]:
+        rows = await base.group_by(field).annotate(n=Count("id")).values_list(field, "n")
+        return {str(key or ""): int(n) for key, n in rows}
+
+    categories = await by("category")
+    regions = await by("region")
+    positions = await by("position")
+    paths = (
+        await base.group_by("path").annotate(n=Count("id")).order_by("-n").limit(10).values_list("path", "n")
+    )
+    delays = await base.filter(answered_at__not_isnull=True).values_list("created_at", "answered_at")
+    days = [(b - a).total_seconds() / 86400 for a, b in delays if a and b]
+    index = {n.path: n for n in document.walk()}
+    return {
+        "versi": version.versi,
+        "total": total,
+        "answered": answered,
+        "answered_share": round(answered / total, 4) if total else None,
+        "median_days_to_answer": round(statistics.median(days), 1) if days else None,
+        "by_category": [{"key": k, "n": categories.get(k, 0)} for k in CATEGORIES if categories.get(k)],
+        "by_region": [
+            {"key": k or "tidak disebut", "n": n} for k, n in sorted(regions.items(), key=lambda kv: -kv[1])
+        ],
+        "by_position": [{"key": k, "n": positions.get(k, 0)} for k in POSITIONS if positions.get(k)],
+        "most_commented": [
+            {
+                "path": path or None,
+                "label": index[path].label if path in index else "rancangan secara keseluruhan",
+                "n": int(n),
+            }
+            for path, n in paths
+        ],
+        "generated_at": dt.datetime.now(dt.UTC).isoformat(),
+    }
