@@ -19,6 +19,7 @@ from portal.accounts.labels import CATEGORIES, CATEGORY_NAMES
 from portal.consultation import services
 from portal.consultation.models import POSITIONS, Comment, Response
 from portal.document import Document, Node
+from portal.document.citations import path_citation
 from portal.versions.models import AlignmentRow, Version
 from portal.web.i18n import Translator
 
@@ -335,7 +336,7 @@ async def accountability(version: Version, document: Document) -> dict[str, Any]
         "most_commented": [
             {
                 "path": path or None,
-                "label": index[path].label if path in index else "rancangan secara keseluruhan",
+                "label": path_citation(path) if path in index else "rancangan secara keseluruhan",
                 "n": int(n),
             }
             for path, n in paths

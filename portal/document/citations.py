@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.document.nodes import Document, Node
+from portal.document.nodes import Document, Node, node_label
 
 _UNIT = ("ayat", "huruf", "angka")
 
@@ -55,3 +55,17 @@ def pasal_range(node: Node) -> str:
     if len(numbers) == 1:
         return f"Pasal {numbers[0]}"
     return f"Pasal {numbers[0]}–{numbers[-1]}"
+
+
+def path_citation(path: str) -> str:
+    """A path read as a citation: 'pasal-6/ayat-1' → 'Pasal 6 ayat (1)',
+    'menimbang/huruf-c' → 'Menimbang huruf c' (no document needed)."""
+    if not path:
+        return ""
+    if path.startswith("penjelasan/"):
+        return node_label("penjelasan", None, path)
+    words = []
+    for segment in path.split("/"):
+        unit, _, value = segment.partition("-")
+        words.append(node_label(unit, value.upper() if unit in ("bab", "pasal") else value or None, segment))
+    return " ".join(words)

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from portal.accounts.labels import CATEGORY_NAMES, ROLE_NAMES
 from portal.config import ROOT
-from portal.document.citations import pasal_range
+from portal.document.citations import pasal_range, path_citation
 from portal.document.nodes import Node
 from portal.web import markdown
 from portal.web.forms import MESSAGES
@@ -53,6 +53,7 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
         block=markdown.block,
         node_title=node_title,
         pasal_range=pasal_range,
+        cite=path_citation,
         messages=MESSAGES,
         role_names=ROLE_NAMES,
         category_names=CATEGORY_NAMES,

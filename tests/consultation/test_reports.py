@@ -131,7 +131,7 @@ async def test_accountability_figures_and_charts(client: httpx.AsyncClient) -> N
     assert data["answered_share"] == 0.2
     assert data["median_days_to_answer"] is not None
     assert {i["key"]: i["n"] for i in data["by_category"]}["serikat-pekerja"] == 2
-    assert data["most_commented"][0] == {"path": "pasal-6/ayat-1", "label": "ayat (1)", "n": 4}
+    assert data["most_commented"][0] == {"path": "pasal-6/ayat-1", "label": "Pasal 6 ayat (1)", "n": 4}
     page = await client.get(f"{V2}/akuntabilitas")
     assert page.status_code == 200
     assert page.text.count("<svg") == 4
