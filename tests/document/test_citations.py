@@ -1,8 +1,11 @@
+"""Citations read from paths."""
+
+from __future__ import annotations
+
+from portal.document.citations import path_citation
 
 
 def test_path_citation_reads_a_path_without_the_document() -> None:
-    from portal.document.citations import path_citation
-
     assert path_citation("pasal-6/ayat-1") == "Pasal 6 ayat (1)"
     assert path_citation("pasal-5a") == "Pasal 5A"
     assert path_citation("menimbang/huruf-c") == "Menimbang huruf c"
