@@ -423,16 +423,27 @@ def discard_attachment(attachment: Attachment | None) -> None:
 
 def public_author(comment: Comment, lang: str = "id") -> str:
     """How a comment is signed in public: a name only with consent (UU 27/2022)."""
-    region = comment.region or ("Provinsi Banten" if lang == "id" else "Banten Province")
-    if comment.redacted_at is not None:
+    return author_label(
+        comment.name,
+        comment.show_name,
+        comment.organisation,
+        comment.region,
+        comment.redacted_at is not None,
+        lang,
+    )
+
+
+def author_label(
+    name: str, show_name: bool, organisation: str, region: str, redacted: bool, lang: str = "id"
+) -> str:
+    if redacted:
         return "—"
-    if comment.show_name and comment.name:
-        who = comment.name
-    else:
-        who = "Anggota masyarakat" if lang == "id" else "Member of the public"
-    if comment.organisation:
-        who = f"{who}, {comment.organisation}" if comment.show_name and comment.name else comment.organisation
-    return f"{who}, {region}"
+    where = region or ("Provinsi Banten" if lang == "id" else "Banten Province")
+    named = show_name and bool(name)
+    who = name if named else ("Anggota masyarakat" if lang == "id" else "Member of the public")
+    if organisation:
+        who = f"{who}, {organisation}" if named else organisation
+    return f"{who}, {where}"
 
 
 @dataclass
@@ -489,10 +500,7 @@ async def thread(
     page = min(max(1, flt.page), pages)
     order = "-id" if flt.sort == "terbaru" else "id"
     comments = (
-        await query.order_by(order)
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-        .select_related("version", "group")
+        await query.order_by(order).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE).select_related("group")
     )
     ids = [c.id for c in comments]
     replies: dict[int, list[Comment]] = {}
@@ -519,7 +527,6 @@ async def deleted_provision_comments(
         .exclude(path="")
         .order_by("id")
         .limit(500)
-        .select_related("version")
     )
     return [c for c in found if c.lineage not in lineages]
 

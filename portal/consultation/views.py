@@ -22,8 +22,8 @@ from portal.consultation.models import DISPOSITIONS, POSITIONS, REGIONS, Comment
 from portal.consultation.services import Refused, Submission, ThreadFilter
 from portal.document import Node
 from portal.versions.diff import word_diff
-from portal.versions.models import Version
 from portal.versions.redline import pieces_html
+from portal.versions.services import version_refs
 from portal.versions.views import CachedVersion, regulation_url
 from portal.web.forms import MESSAGES as FORM_MESSAGES
 from portal.web.forms import check_csrf
@@ -179,6 +179,7 @@ async def _show(
         "author": lambda c: services.public_author(c, lang),
         "diff_html": lambda a, b: pieces_html(word_diff(a, b)),
         "current": current,
+        "versi_of": {v.id: v.versi for v in versions},
         "base": base,
         "thread_url": f"{base}/{path}/komentar" if path else f"{base}/komentar",
         "regulation_url": regulation_url(cached.version.regulation.slug),
@@ -201,12 +202,18 @@ def _query(flt: ThreadFilter, page: int) -> dict[str, str]:
 
 
 def comment_json(
-    c: Comment, lang: str, responses: list[Any], replies: list[Comment], *, personal: bool
+    c: Comment,
+    lang: str,
+    responses: list[Any],
+    replies: list[Comment],
+    *,
+    personal: bool,
+    versi: str | None = None,
 ) -> dict[str, Any]:
     hidden = c.status == "disembunyikan"
     out: dict[str, Any] = {
         "number": c.number,
-        "versi": c.version.versi if isinstance(c.version, Version) else None,
+        "versi": versi,
         "path": c.path or None,
         "status": c.status,
         "hidden_reason": c.hidden_reason or None,
@@ -253,6 +260,7 @@ def _thread_json(
     lang: str,
 ) -> dict[str, Any]:
     version = cached.version
+    versi_of = {v.id: v.versi for v in [version, *cached.others]}
     return {
         "regulation": {"slug": version.regulation.slug, "url": regulation_url(version.regulation.slug)},
         "versi": version.versi,
@@ -269,11 +277,19 @@ def _thread_json(
         "pages": thread.pages,
         "comments": [
             comment_json(
-                c, lang, thread.responses.get(c.id, []), thread.replies.get(c.id, []), personal=False
+                c,
+                lang,
+                thread.responses.get(c.id, []),
+                thread.replies.get(c.id, []),
+                personal=False,
+                versi=versi_of.get(c.version_id),  # type: ignore[attr-defined]
             )
             for c in thread.comments
         ],
-        "deleted_provisions": [comment_json(c, lang, [], [], personal=False) for c in deleted],
+        "deleted_provisions": [
+            comment_json(c, lang, [], [], personal=False, versi=versi_of.get(c.version_id))  # type: ignore[attr-defined]
+            for c in deleted
+        ],
     }
 
 
@@ -378,35 +394,35 @@ async def attachment(request: Request) -> Response:
 # -- moderation -------------------------------------------------------------------------------
 
 
+async def _moderation_page(
+    request: Request,
+    errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+    only: Comment | None = None,
+) -> Response:
+    if only is not None:
+        pending, hidden, recent = [], [], [only]
+    else:
+        pending = await Comment.filter(status="menunggu").order_by("id").limit(100)
+        hidden = await Comment.filter(status="disembunyikan").order_by("-id").limit(20)
+        recent = await Comment.filter(status="terbit").order_by("-id").limit(30)
+    ids = {c.version_id for c in [*pending, *hidden, *recent]}  # type: ignore[attr-defined]
+    where = {ref.id: ref for ref in await version_refs(list(ids))}
+    return render(
+        request, "consultation/moderation.html", status=status, pending=pending, hidden=hidden, recent=recent,
+        where=where, errors=errors or {}, messages=MESSAGES, status_names=services.STATUS_NAMES,
+    )  # fmt: skip
+
+
 async def moderation(request: Request) -> Response:
     await require(request, "comment.moderate")
-    pending = (
-        await Comment.filter(status="menunggu")
-        .order_by("id")
-        .limit(100)
-        .select_related("version__regulation")
-    )
-    hidden = (
-        await Comment.filter(status="disembunyikan")
-        .order_by("-id")
-        .limit(20)
-        .select_related("version__regulation")
-    )
-    recent = (
-        await Comment.filter(status="terbit").order_by("-id").limit(30).select_related("version__regulation")
-    )
-    return render(
-        request, "consultation/moderation.html", pending=pending, hidden=hidden, recent=recent,
-        errors={}, messages=MESSAGES, status_names=services.STATUS_NAMES,
-    )  # fmt: skip
+    return await _moderation_page(request)
 
 
 async def moderate(request: Request) -> Response:
     actor, _ = await require(request, "comment.moderate")
     form = await _read_form(request)
-    comment = await Comment.get_or_none(number=request.path_params["nomor"]).select_related(
-        "version__regulation"
-    )
+    comment = await Comment.get_or_none(number=request.path_params["nomor"])
     if comment is None:
         raise HTTPException(status_code=404)
     try:
@@ -414,16 +430,7 @@ async def moderate(request: Request) -> Response:
             comment, _text(form, "action", 20), _text(form, "reason", 2000), actor, client_ip(request)
         )
     except Refused as refused:
-        pending = (
-            await Comment.filter(status="menunggu")
-            .order_by("id")
-            .limit(100)
-            .select_related("version__regulation")
-        )
-        return render(
-            request, "consultation/moderation.html", status=400, pending=pending, hidden=[], recent=[comment],
-            errors=refused.errors, messages=MESSAGES, status_names=services.STATUS_NAMES,
-        )  # fmt: skip
+        return await _moderation_page(request, refused.errors, 400, only=comment)
     request.app.state.comment_counts.forget()
     return RedirectResponse("/moderasi", status_code=303)
 
@@ -447,7 +454,7 @@ async def redact(request: Request) -> Response:
 async def answer_queue(request: Request) -> Response:
     await require(request, "comment.answer")
     q = request.query_params
-    versions = await Version.all().select_related("regulation").order_by("-tanggal", "-id")
+    versions = await version_refs()
     chosen = next((v for v in versions if str(v.id) == q.get("versi")), versions[0] if versions else None)
     rows: list[Comment] = []
     by_path: dict[str, int] = {}

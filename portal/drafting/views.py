@@ -21,6 +21,7 @@ from portal.drafting.services import Refusal, StaleRevision, Window
 from portal.versions.compare import Change, Comparison
 from portal.versions.models import Version
 from portal.versions.redline import redline_context
+from portal.versions.services import version_refs
 from portal.web.forms import MESSAGES as FORM_MESSAGES
 from portal.web.forms import check_csrf
 from portal.web.pages import request_lang, split_json
@@ -81,7 +82,7 @@ async def _drafts_page(
 ) -> Response:
     open_drafts = await WorkingDraft.filter(status="open").order_by("-updated_at").limit(200)
     done = await WorkingDraft.exclude(status="open").order_by("-updated_at").limit(20)
-    published = await Version.all().select_related("regulation").order_by("-tanggal", "-id").limit(50)
+    published = await version_refs(limit=50)
     return _page(
         request, "drafting/drafts.html", status=status, drafts=open_drafts, done=done, published=published,
         values=values, errors=errors,

@@ -311,3 +311,25 @@ async def regulation_with_versions(slug: str) -> tuple[Regulation, list[Version]
 
 async def is_empty() -> bool:
     return not await Regulation.exists()
+
+
+@dataclass(frozen=True)
+class VersionRef:
+    """A version named for a list or a menu, without its text (versions carry their whole source)."""
+
+    id: int
+    versi: str
+    label: str
+    slug: str
+    tentang: str
+
+
+async def version_refs(ids: Sequence[int] | None = None, limit: int = 200) -> list[VersionRef]:
+    """One query, newest first."""
+    query = Version.all() if ids is None else Version.filter(id__in=list(ids))
+    rows = (
+        await query.order_by("-tanggal", "-id")
+        .limit(limit)
+        .values_list("id", "versi", "label", "regulation__slug", "regulation__tentang")
+    )
+    return [VersionRef(*row) for row in rows]
