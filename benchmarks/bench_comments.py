@@ -163,6 +163,7 @@ async def submissions(
     token = _sign(secret, cookie)
     acknowledged: list[str] = []
     counter = iter(range(total))
+    rng = random.Random(11)
 
     async def client(number: int) -> None:
         for k in counter:
@@ -171,7 +172,7 @@ async def submissions(
                     "csrf_token": token,
                     "submission_key": uuid.uuid4().hex,
                     "position": "usul-perubahan",
-                    "body": f"Usulan nomor {k}: bantuan iuran bagi pekerja rentan perlu diperluas ke nelayan dan ojek daring di desa {k}.",
+                    "body": " ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 40))),
                     "category": "pekerja-informal",
                     "region": "Kota Serang",
                     "email": f"kirim{k}@contoh.id",

@@ -181,11 +181,19 @@ def validate(submission: Submission, user: User | None, is_reply: bool) -> dict[
 async def _check_limits(
     version: Version, path: str, submission: Submission, user: User | None, ip_hash: str, is_reply: bool
 ) -> None:
+    """Rate limits per network address and per person (one query), and the cap of comments
+    per person on a provision (one more, for a comment that is not a reply)."""
     since = now() - RATE_WINDOW
-    recent_address = await Comment.filter(ip_hash=ip_hash, created_at__gte=since).count()
-    person = Q(author_id=user.id) if user else Q(email=normalise_email(submission.email) or "")
-    recent_person = await Comment.filter(person, created_at__gte=since).count()
-    if recent_address >= RATE_PER_ADDRESS or recent_person >= RATE_PER_PERSON:
+    email = normalise_email(submission.email) or ""
+    person = Q(author_id=user.id) if user else Q(email=email)
+    recent = (
+        await Comment.filter(Q(ip_hash=ip_hash) | person, created_at__gte=since)
+        .limit(RATE_PER_ADDRESS + RATE_PER_PERSON)
+        .values_list("ip_hash", "author_id", "email")
+    )
+    from_address = sum(1 for h, _, _ in recent if h == ip_hash)
+    from_person = sum(1 for _, a, e in recent if (a == user.id if user else e == email))
+    if from_address >= RATE_PER_ADDRESS or from_person >= RATE_PER_PERSON:
         raise Refused({"form": ["rate_limited"]})
     if not is_reply:
         mine = await Comment.filter(person, version_id=version.id, path=path, parent_id=None).count()
