@@ -48,11 +48,48 @@ DRAFTS = ROOT / "drafts" / "jamsos-ketenagakerjaan"
 SLUG = "jamsos-ketenagakerjaan"
 CATEGORIES = ("serikat-pekerja", "pengusaha", "pekerja-informal", "masyarakat-sipil", "akademisi", "bpjs")
 REGIONS = ("Kota Serang", "Kota Cilegon", "Kabupaten Lebak", "Kabupaten Tangerang", "Kota Tangerang Selatan")
-WORDS = (
-    "iuran bantuan nelayan ojek daring pekerja rentan pemberi kerja sanksi administratif kepesertaan "
-    "APBD desa kabupaten kota manfaat klaim JKK JKM JHT JP JKP pengawasan data perlu diperjelas "
-    "mohon ditambahkan kewajiban paling lama hari sejak tidak wajib dapat harus dilarang kecuali"
-).split()
+WORDS = [
+    "iuran",
+    "bantuan",
+    "nelayan",
+    "ojek",
+    "daring",
+    "pekerja",
+    "rentan",
+    "pemberi",
+    "kerja",
+    "sanksi",
+    "administratif",
+    "kepesertaan",
+    "APBD",
+    "desa",
+    "kabupaten",
+    "kota",
+    "manfaat",
+    "klaim",
+    "JKK",
+    "JKM",
+    "JHT",
+    "JP",
+    "JKP",
+    "pengawasan",
+    "data",
+    "perlu",
+    "diperjelas",
+    "mohon",
+    "ditambahkan",
+    "kewajiban",
+    "paling",
+    "lama",
+    "hari",
+    "sejak",
+    "tidak",
+    "wajib",
+    "dapat",
+    "harus",
+    "dilarang",
+    "kecuali",
+]
 
 
 async def request(
@@ -176,7 +213,7 @@ async def submissions(
                     "category": "pekerja-informal",
                     "region": "Kota Serang",
                     "email": f"kirim{k}@contoh.id",
-                }  # fmt: skip
+                }
             ).encode()
             status, _, headers = await request(
                 app, "POST", path, form,

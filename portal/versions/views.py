@@ -121,9 +121,13 @@ class CachedVersion:
     provision_bodies: BodyStore = field(default_factory=lambda: BodyStore(512))
 
     @property
-    def stamp(self) -> list[tuple[int, str]]:
-        """What a later publication changes: the regulation's versions and their status."""
-        return sorted((v.id, v.status) for v in [self.version, *self.others])
+    def stamp(self) -> list[tuple[Any, ...]]:
+        """What may change after publication: the regulation's versions, their status and
+        their consultation settings (the text never changes)."""
+        return sorted(
+            (v.id, v.status, v.konsultasi_buka, v.konsultasi_tutup, v.anonim_boleh, v.moderasi)
+            for v in [self.version, *self.others]
+        )
 
     @property
     def tag(self) -> str:
@@ -163,9 +167,9 @@ class VersionCache:
             now = time.monotonic()
             if now - item.checked > self.revalidate:
                 current = await Version.filter(regulation_id=item.version.regulation.id).values_list(
-                    "id", "status"
+                    "id", "status", "konsultasi_buka", "konsultasi_tutup", "anonim_boleh", "moderasi"
                 )
-                if sorted(current) != item.stamp:
+                if sorted(tuple(row) for row in current) != item.stamp:
                     del self._items[key]
                     return await self.get(slug, versi)
                 item.checked = now
