@@ -21,6 +21,7 @@ from portal.config import Settings, load_settings
 from portal.consultation import report_views
 from portal.consultation import views as consultation_views
 from portal.consultation.counts import CommentCounts
+from portal.consultation.writer import CommentWriter
 from portal.db import tortoise_config
 from portal.drafting import views as drafting_views
 from portal.mail.outbox import deliver_pending
@@ -101,5 +102,6 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
     app.state.versions = VersionCache()
     app.state.comparisons = ComparisonCache()
     app.state.comment_counts = CommentCounts()
+    app.state.comment_writer = CommentWriter()  # group commit of comment submissions
     app.state.figures = {}  # accountability figures per version id, kept for 30 s
     return app

@@ -98,6 +98,16 @@ class Comment(Model):
         indexes = (("version_id", "path"), ("lineage",), ("email",), ("ip_hash", "created_at"))
 
 
+class CommentCounter(Model):
+    """The last tracking number given under a prefix (a regulation and a year)."""
+
+    name = fields.CharField(max_length=40, primary_key=True)
+    value = fields.IntField(default=0)
+
+    class Meta:
+        table = "comment_counter"
+
+
 class CommentBand(Model):
     """One LSH band of a comment's MinHash: comments sharing a band are compared."""
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
@@ -25,12 +24,13 @@ from portal.consultation.models import (
     DISPOSITIONS,
     POSITIONS,
     REGIONS,
-    CampaignGroup,
     Comment,
     CommentBand,
     Response,
 )
+from portal.consultation.writer import CommentWriter, Pending, Refusal
 from portal.document import Node
+from portal.document.citations import path_citation
 from portal.mail.outbox import enqueue
 from portal.versions.models import Provision, Regulation, Version
 from portal.web.i18n import N_, WIB
@@ -178,67 +178,6 @@ def validate(submission: Submission, user: User | None, is_reply: bool) -> dict[
     return errors
 
 
-async def _check_limits(
-    version: Version, path: str, submission: Submission, user: User | None, ip_hash: str, is_reply: bool
-) -> None:
-    """Rate limits per network address and per person (one query), and the cap of comments
-    per person on a provision (one more, for a comment that is not a reply)."""
-    since = now() - RATE_WINDOW
-    email = normalise_email(submission.email) or ""
-    person = Q(author_id=user.id) if user else Q(email=email)
-    recent = (
-        await Comment.filter(Q(ip_hash=ip_hash) | person, created_at__gte=since)
-        .limit(RATE_PER_ADDRESS + RATE_PER_PERSON)
-        .values_list("ip_hash", "author_id", "email")
-    )
-    from_address = sum(1 for h, _, _ in recent if h == ip_hash)
-    from_person = sum(1 for _, a, e in recent if (a == user.id if user else e == email))
-    if from_address >= RATE_PER_ADDRESS or from_person >= RATE_PER_PERSON:
-        raise Refused({"form": ["rate_limited"]})
-    if not is_reply:
-        mine = await Comment.filter(person, version_id=version.id, path=path, parent_id=None).count()
-        if mine >= CAP_PER_PROVISION:
-            raise Refused({"form": ["cap_reached"]})
-
-
-async def _campaign(comment: Comment, version: Version) -> None:
-    """Join the comment to a campaign group when its text nearly equals another's."""
-    keys = texts.bands(comment.signature)
-    if not keys:
-        return
-    candidates = await CommentBand.filter(version_id=version.id, band__in=keys).values_list(
-        "comment_id", flat=True
-    )
-    others = (
-        await Comment.filter(id__in=set(candidates)).exclude(id=comment.id).order_by("id").limit(50)
-        if candidates
-        else []
-    )
-    match = next(
-        (
-            o
-            for o in others
-            if texts.estimated_similarity(o.signature, comment.signature) >= texts.SAME_CAMPAIGN
-        ),
-        None,
-    )
-    await CommentBand.bulk_create(
-        [CommentBand(version_id=version.id, band=key, comment_id=comment.id) for key in keys]
-    )
-    if match is None:
-        return
-    if match.group_id is None:  # type: ignore[attr-defined]
-        group = await CampaignGroup.create(version_id=version.id, size=1)
-        await Comment.filter(id=match.id).update(group_id=group.id)
-        group_id = group.id
-    else:
-        group_id = match.group_id  # type: ignore[attr-defined]
-    await Comment.filter(id=comment.id).update(group_id=group_id)
-    size = await Comment.filter(group_id=group_id).count()
-    await CampaignGroup.filter(id=group_id).update(size=size)
-    comment.group_id = group_id
-
-
 @dataclass
 class Receipt:
     comment: Comment
@@ -256,17 +195,20 @@ async def submit(
     ip: str,
     settings: Settings,
     attachment: Attachment | None = None,
+    writer: CommentWriter | None = None,
 ) -> Receipt:
-    """Store a comment (or reply) and queue its receipt; refuses with every problem."""
+    """Store a comment (or reply) and queue its receipt; refuses with every problem.
+    The comment is stored with the others that arrive at the same moment (``writer``:
+    group commit) and this returns once it is committed."""
     if submission.honeypot:
         raise Refused({"form": ["spam"]})
     path = node.path if node else ""
-    if submission.submission_key:
-        existing = await Comment.get_or_none(submission_key=submission.submission_key[:64])
-        if existing is not None:  # the same form sent twice: one comment
-            return Receipt(existing, None, False)
     state = window_state(version)
     if state != "buka":
+        if submission.submission_key:  # a form sent twice, the second time after the close
+            existing = await Comment.get_or_none(submission_key=submission.submission_key[:64])
+            if existing is not None:
+                return Receipt(existing, None, False)
         key = {"akan": "window_not_open", "tutup": "window_closed"}.get(state, "no_window")
         raise Refused({"form": [key]})
     if user is None and not version.anonim_boleh:
@@ -279,61 +221,61 @@ async def submit(
     errors = validate(submission, user, parent is not None)
     if errors:
         raise Refused(errors)
-    ip_hash = hash_value(ip, settings)
-    await _check_limits(version, path, submission, user, ip_hash, parent is not None)
-
     email = user.email if user else (normalise_email(submission.email) or "")
     name = (user.name if user else submission.name.strip())[:200]
     moderated = version.moderasi == "pra" and not (user and user.role in STAFF)
     token = secrets.token_urlsafe(24)
     key = submission.submission_key[:64] or secrets.token_hex(16)
-    prefix = texts.tracking_prefix(regulation.tentang, regulation.slug)
     created_at = now()
+    prefix = f"{texts.tracking_prefix(regulation.tentang, regulation.slug)}-{created_at.astimezone(WIB).year}"
+    receipt_hash = hashlib.sha256(token.encode()).hexdigest()
+    fields: dict[str, Any] = {
+        "version_id": version.id,
+        "path": path,
+        "lineage": lineage,
+        "wording": _wording(node),
+        "parent_id": parent.id if parent else None,
+        "body": submission.body.strip(),
+        "position": None if parent else submission.position,
+        "replacement": "" if parent else submission.replacement.strip(),
+        "category": submission.category,
+        "organisation": submission.organisation.strip()[:200],
+        "region": submission.region,
+        "author_id": user.id if user else None,
+        "name": name,
+        "email": email,
+        "show_name": submission.show_name,
+        "status": "menunggu" if moderated else "terbit",
+        "signature": [] if parent else texts.signature(submission.body),
+        "attachment_name": attachment.filename[:200] if attachment else "",
+        "attachment_key": attachment.path.name if attachment else "",
+        "attachment_type": attachment.content_type if attachment else "",
+        "attachment_size": attachment.size if attachment else 0,
+        "submission_key": key,
+        "receipt_hash": receipt_hash,
+        "ip_hash": hash_value(ip, settings),
+        "created_at": created_at,
+    }
+
+    def mail(number: str) -> tuple[str, str, str]:
+        body = _receipt_mail(number, path, fields["status"], regulation, version, token, settings)
+        return email, f"Tanda terima komentar {number}", body
+
+    pending = Pending(
+        fields=fields,
+        prefix=prefix,
+        person=("author", user.id) if user else ("email", email),
+        is_reply=parent is not None,
+        receipt_hash=receipt_hash,
+        mail=mail,
+        limits=(RATE_PER_ADDRESS, RATE_PER_PERSON, CAP_PER_PROVISION),
+        since=created_at - RATE_WINDOW,
+    )
     try:
-        async with in_transaction():
-            comment = await Comment.create(
-                number=f"tmp-{key}",
-                version_id=version.id,
-                path=path,
-                lineage=lineage,
-                wording=_wording(node),
-                parent_id=parent.id if parent else None,
-                body=submission.body.strip(),
-                position=None if parent else submission.position,
-                replacement="" if parent else submission.replacement.strip(),
-                category=submission.category,
-                organisation=submission.organisation.strip()[:200],
-                region=submission.region,
-                author_id=user.id if user else None,
-                name=name,
-                email=email,
-                show_name=submission.show_name,
-                status="menunggu" if moderated else "terbit",
-                signature=texts.signature(submission.body),
-                attachment_name=attachment.filename[:200] if attachment else "",
-                attachment_key=attachment.path.name if attachment else "",
-                attachment_type=attachment.content_type if attachment else "",
-                attachment_size=attachment.size if attachment else 0,
-                submission_key=key,
-                receipt_hash=hashlib.sha256(token.encode()).hexdigest(),
-                ip_hash=ip_hash,
-                created_at=created_at,
-            )
-            comment.number = texts.tracking_number(prefix, created_at.astimezone(WIB).year, comment.id)
-            await Comment.filter(id=comment.id).update(number=comment.number)
-            if parent is None:
-                await _campaign(comment, version)
-            await enqueue(
-                email,
-                f"Tanda terima komentar {comment.number}",
-                _receipt_mail(comment, regulation, version, token, settings),
-            )
-    except IntegrityError:
-        existing = await Comment.get_or_none(submission_key=key)
-        if existing is None:
-            raise
-        return Receipt(existing, None, False)  # a concurrent double submit: the other one won
-    return Receipt(comment, token, True)
+        comment, created = await (writer or CommentWriter()).write(pending)
+    except Refusal as refusal:
+        raise Refused({"form": [refusal.key]}) from refusal
+    return Receipt(comment, token if created else None, created)
 
 
 def _wording(node: Node | None) -> str:
@@ -344,24 +286,30 @@ def _wording(node: Node | None) -> str:
     return " ".join(p for p in parts if p)
 
 
-def receipt_url(comment: Comment, token: str, settings: Settings) -> str:
-    return f"{settings.base_url.rstrip('/')}/tanda-terima/{comment.number}?k={token}"
+def receipt_url(number: str, token: str, settings: Settings) -> str:
+    return f"{settings.base_url.rstrip('/')}/tanda-terima/{number}?k={token}"
 
 
 def _receipt_mail(
-    comment: Comment, regulation: Regulation, version: Version, token: str, settings: Settings
+    number: str,
+    path: str,
+    status: str,
+    regulation: Regulation,
+    version: Version,
+    token: str,
+    settings: Settings,
 ) -> str:
-    where = comment.path or "rancangan secara keseluruhan"
+    where = path_citation(path) or "rancangan secara keseluruhan"
     lines = [
         f"Terima kasih. Komentar Anda pada {regulation.tentang} ({version.label}), {where}, telah kami terima.",
         "",
-        f"Nomor komentar: {comment.number}",
-        f"Tanda terima: {receipt_url(comment, token, settings)}",
+        f"Nomor komentar: {number}",
+        f"Tanda terima: {receipt_url(number, token, settings)}",
         "",
         "Setiap komentar akan dijawab secara terbuka oleh penyusun. Anda akan menerima surel saat jawabannya terbit.",
         f"Anda juga dapat melacak komentar ini di {settings.base_url.rstrip('/')}/lacak dengan nomor komentar dan alamat surel ini.",
     ]
-    if comment.status == "menunggu":
+    if status == "menunggu":
         lines += ["", "Konsultasi ini memakai pramoderasi: komentar Anda tampil setelah diperiksa moderator."]
     return "\n".join(lines)
 

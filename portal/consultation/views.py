@@ -306,7 +306,7 @@ async def _post(request: Request, cached: CachedVersion, node: Node | None) -> R
         )
         receipt = await services.submit(
             cached.version, cached.version.regulation, node, node.lineage if node else None, submission, user,
-            client_ip(request), settings, attachment,
+            client_ip(request), settings, attachment, request.app.state.comment_writer,
         )  # fmt: skip
     except Refused as refused:
         services.discard_attachment(attachment)

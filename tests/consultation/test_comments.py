@@ -377,3 +377,34 @@ def test_pure_helpers() -> None:
     assert signature("Setuju.") == []
     a, b = signature(LETTER), signature(LETTER + " Terima kasih.")
     assert sum(x == y for x, y in zip(a, b, strict=True)) / len(a) >= 0.7
+
+
+async def test_concurrent_submissions_are_stored_once_each_with_unique_numbers(
+    client: httpx.AsyncClient,
+) -> None:
+    """Group commit: everything acknowledged is stored; a key sent twice at once is one
+    comment; the per-address limit holds inside one batch."""
+    import asyncio
+
+    await setup_v2()
+    page = await client.get(THREAD)
+    token = csrf_of(page.text)
+
+    def form(k: int, key: str) -> dict[str, str]:
+        return {
+            "csrf_token": token, "submission_key": key, "position": "pertanyaan", "category": "lainnya",
+            "body": f"Pertanyaan nomor {k} tentang iuran.", "email": f"orang{k}@contoh.id",
+        }  # fmt: skip
+
+    forms = [form(k, f"kunci-{k:02d}") for k in range(32)] + [form(99, "kunci-00")]
+    responses = await asyncio.gather(*(client.post(THREAD, data=f) for f in forms))
+    accepted = [r for r in responses if r.status_code == 303]
+    refused = [r for r in responses if r.status_code == 400]
+    assert len(accepted) == 31  # 30 from one address, plus the repeat of kunci-00
+    assert all("Terlalu banyak komentar" in r.text for r in refused)
+    numbers = {r.headers["location"].split("?")[0].rsplit("/", 1)[1] for r in accepted}
+    assert len(numbers) == 30
+    stored = await Comment.all()
+    assert len(stored) == 30
+    assert {c.number for c in stored} == numbers
+    assert (await Comment.get(submission_key="kunci-00")).email == "orang0@contoh.id"
