@@ -143,7 +143,12 @@ async def _numbers(batch: list[Pending]) -> list[str]:
     mark2 = "$2" if connection.capabilities.dialect == "postgres" else "?"
     last: dict[str, int] = {}
     for prefix, count in sorted(wanted.items()):
-        await CommentCounter.get_or_create(name=prefix, defaults={"value": 0})
+        if not await CommentCounter.exists(name=prefix):
+            # Start after the highest number already given under this prefix (numbers are
+            # zero-padded, so the text order is the number order).
+            highest = await Comment.filter(number__startswith=f"{prefix}-").order_by("-number").first()
+            start = int(highest.number.rsplit("-", 1)[1]) if highest else 0
+            await CommentCounter.get_or_create(name=prefix, defaults={"value": start})
         rows = await connection.execute_query_dict(
             f"UPDATE comment_counter SET value = value + {mark} WHERE name = {mark2} RETURNING value",  # noqa: S608 - placeholders only
             [count, prefix],
@@ -168,6 +173,8 @@ async def store(batch: list[Pending]) -> None:
         )
         keys = [item.fields["submission_key"] for item in batch]
         stored = {c.submission_key: c for c in await Comment.filter(submission_key__in=keys)}
+        if len(stored) != len(set(keys)):  # a conflict other than a repeated key: refuse the batch whole
+            raise RuntimeError("comments of the batch were not stored; nothing was acknowledged")
         created = [(item, stored[item.fields["submission_key"]]) for item in batch]
         fresh = [(item, c) for item, c in created if c.receipt_hash == item.receipt_hash]
         await _campaigns([c for item, c in fresh if not item.is_reply and c.signature])

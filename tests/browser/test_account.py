@@ -50,7 +50,7 @@ def test_register_activate_and_sign_in(browser: Any, server: str, artifacts: Pat
     page.fill("#email", "rahmat@contoh.id")
     page.fill("#password", "Buruh-Serang-2026")
     page.click("button[type=submit]")
-    page.wait_for_url("**/akun")
+    page.wait_for_url(server + "/akun")  # not a glob: "/masuk?next=/akun" ends with /akun too
     assert "Rahmat Hidayat" in page.content()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0

@@ -39,7 +39,8 @@ def test_comment_on_an_ayat_at_360px(browser: Any, server: str, artifacts: Path)
     page.select_option("#category", "pekerja-informal")
     page.select_option("#region", "Kabupaten Lebak")
     page.fill("#email", "nelayan@contoh.id")
-    page.click("section.comment-form button[type=submit]")
+    with page.expect_navigation():
+        page.click("section.comment-form button[type=submit]")
     assert "Pilih sikap Anda." in page.content()
     assert page.input_value("#body") == text  # nothing typed is lost
     page.screenshot(path=str(artifacts / "comment-refused-360.png"), full_page=True)
@@ -48,7 +49,9 @@ def test_comment_on_an_ayat_at_360px(browser: Any, server: str, artifacts: Path)
         "#replacement",
         "PPU, termasuk nelayan kecil dan pengemudi ojek daring, diikutsertakan dalam program JKK dan JKM.",
     )
-    page.click("section.comment-form button[type=submit]")
+    with page.expect_navigation():
+        page.click("section.comment-form button[type=submit]")
+    page.wait_for_url("**/tanda-terima/**")
     assert "/tanda-terima/JSK-" in page.url
     assert "Simpan nomor ini" in page.content()
     number = page.url.split("/tanda-terima/")[1].split("?")[0]
