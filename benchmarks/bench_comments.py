@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import datetime as dt
 import random
+import re
 import secrets
 import statistics
 import tempfile
@@ -48,48 +49,9 @@ DRAFTS = ROOT / "drafts" / "jamsos-ketenagakerjaan"
 SLUG = "jamsos-ketenagakerjaan"
 CATEGORIES = ("serikat-pekerja", "pengusaha", "pekerja-informal", "masyarakat-sipil", "akademisi", "bpjs")
 REGIONS = ("Kota Serang", "Kota Cilegon", "Kabupaten Lebak", "Kabupaten Tangerang", "Kota Tangerang Selatan")
-WORDS = [
-    "iuran",
-    "bantuan",
-    "nelayan",
-    "ojek",
-    "daring",
-    "pekerja",
-    "rentan",
-    "pemberi",
-    "kerja",
-    "sanksi",
-    "administratif",
-    "kepesertaan",
-    "APBD",
-    "desa",
-    "kabupaten",
-    "kota",
-    "manfaat",
-    "klaim",
-    "JKK",
-    "JKM",
-    "JHT",
-    "JP",
-    "JKP",
-    "pengawasan",
-    "data",
-    "perlu",
-    "diperjelas",
-    "mohon",
-    "ditambahkan",
-    "kewajiban",
-    "paling",
-    "lama",
-    "hari",
-    "sejak",
-    "tidak",
-    "wajib",
-    "dapat",
-    "harus",
-    "dilarang",
-    "kecuali",
-]
+# Comment texts draw on the words of the sample draft itself (a realistic vocabulary:
+# unrelated comments rarely share four words in a row).
+WORDS = tuple(re.findall(r"\w+", (DRAFTS / "v2.md").read_text(encoding="utf-8").lower()))
 
 
 async def request(

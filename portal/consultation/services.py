@@ -8,6 +8,7 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -159,6 +160,12 @@ class Attachment:
     size: int
 
 
+@lru_cache(maxsize=4096)
+def _email(value: str) -> str | None:
+    """normalise_email, remembered: the validation library is slow and a form asks twice."""
+    return normalise_email(value)
+
+
 def validate(submission: Submission, user: User | None, is_reply: bool) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not submission.body.strip():
@@ -173,7 +180,7 @@ def validate(submission: Submission, user: User | None, is_reply: bool) -> dict[
         errors["category"] = ["category_invalid"]
     if submission.region and submission.region not in REGIONS:
         errors["region"] = ["region_invalid"]
-    if user is None and normalise_email(submission.email) is None:
+    if user is None and _email(submission.email) is None:
         errors["email"] = ["email_required"]
     return errors
 
@@ -221,7 +228,7 @@ async def submit(
     errors = validate(submission, user, parent is not None)
     if errors:
         raise Refused(errors)
-    email = user.email if user else (normalise_email(submission.email) or "")
+    email = user.email if user else (_email(submission.email) or "")
     name = (user.name if user else submission.name.strip())[:200]
     moderated = version.moderasi == "pra" and not (user and user.role in STAFF)
     token = secrets.token_urlsafe(24)

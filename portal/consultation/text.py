@@ -33,16 +33,11 @@ def tracking_number(prefix: str, year: int, sequence: int) -> str:
 # -- near duplicates ------------------------------------------------------------------------
 
 SHINGLE = 4  # words per shingle
-HASHES = 32  # MinHash size
-BANDS = 8  # LSH bands of HASHES // BANDS rows: texts ~0.7 similar share a band with high chance
+HASHES = 32  # signature size: one minimum per bin of the hash space
+BANDS = 8  # LSH bands of HASHES // BANDS bins: texts ~0.7 similar share a band with high chance
 MIN_WORDS = 12  # shorter texts ("Setuju.") are not compared: too many innocent matches
 SAME_CAMPAIGN = 0.7  # estimated Jaccard similarity of shingles for one campaign
-_PRIME = (1 << 61) - 1
-_COEFFICIENTS = [
-    (int.from_bytes(hashlib.sha256(f"a{k}".encode()).digest()[:8], "big") % _PRIME or 1,
-     int.from_bytes(hashlib.sha256(f"b{k}".encode()).digest()[:8], "big") % _PRIME)
-    for k in range(HASHES)
-]  # fmt: skip
+EMPTY = 1 << 59  # the value of a bin no shingle fell into (every rest is smaller)
 
 
 def words(text: str) -> list[str]:
@@ -50,6 +45,7 @@ def words(text: str) -> list[str]:
 
 
 def shingles(text: str) -> set[int]:
+    """64-bit hashes of the text's overlapping runs of SHINGLE words (empty when short)."""
     tokens = words(text)
     if len(tokens) < MIN_WORDS:
         return set()
@@ -62,29 +58,41 @@ def shingles(text: str) -> set[int]:
 
 
 def signature(text: str) -> list[int]:
-    """The MinHash of a text's shingles (empty for a short text)."""
+    """A one-permutation MinHash: each shingle's hash falls into one of HASHES bins by
+    its low bits and the bin keeps the smallest rest. One hash per shingle (32 times
+    cheaper than 32 hash functions) with the same estimate of Jaccard similarity."""
     found = shingles(text)
     if not found:
         return []
-    return [min((a * h + b) % _PRIME for h in found) for a, b in _COEFFICIENTS]
+    bins = [EMPTY] * HASHES
+    for h in found:
+        k, rest = h % HASHES, h // HASHES
+        if rest < bins[k]:
+            bins[k] = rest
+    return bins
 
 
 def bands(sig: Sequence[int]) -> list[str]:
-    """Band keys of a signature: two signatures sharing one are candidates."""
+    """Band keys of a signature: two signatures sharing one are candidates (a band made
+    only of empty bins says nothing and is left out)."""
     if not sig:
         return []
     rows = HASHES // BANDS
-    return [
-        f"{k}:"
-        + hashlib.blake2b(repr(tuple(sig[k * rows : (k + 1) * rows])).encode(), digest_size=8).hexdigest()
-        for k in range(BANDS)
-    ]
+    out = []
+    for k in range(BANDS):
+        part = tuple(sig[k * rows : (k + 1) * rows])
+        if all(v == EMPTY for v in part):
+            continue
+        out.append(f"{k}:" + hashlib.blake2b(repr(part).encode(), digest_size=8).hexdigest())
+    return out
 
 
 def estimated_similarity(a: Sequence[int], b: Sequence[int]) -> float:
+    """The share of bins where the two minima agree, among bins that are not empty in both."""
     if not a or not b or len(a) != len(b):
         return 0.0
-    return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
+    used = [(x, y) for x, y in zip(a, b, strict=True) if not (x == EMPTY and y == EMPTY)]
+    return sum(1 for x, y in used if x == y) / len(used) if used else 0.0
 
 
 # -- attachments ----------------------------------------------------------------------------
