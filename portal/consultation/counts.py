@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from dataclasses import dataclass
@@ -39,7 +40,9 @@ class CommentCounts:
         now = time.monotonic()
         if item is None or now - item.checked > self.revalidate:
             by_lineage, whole = await services.counts(cached.version, [cached.version, *cached.others])
-            tag = f"{sum(by_lineage.values()) + whole:x}{hash(frozenset(by_lineage.items())) & 0xFFFF:04x}"
+            # The same counts give the same tag in every worker (Python's hash() would not).
+            digest = hashlib.blake2b(repr(sorted(by_lineage.items())).encode(), digest_size=4).hexdigest()
+            tag = f"{sum(by_lineage.values()) + whole:x}-{digest}"
             item = Counts(by_lineage, whole, tag, now)
             self._items[cached.version.id] = item
         return item

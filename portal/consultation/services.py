@@ -476,22 +476,23 @@ async def thread(
     return Thread(comments, replies, responses, total, page, pages)
 
 
+DELETED_SHOWN = 200
+
+
 async def deleted_provision_comments(
     version: Version, versions: Sequence[Version], lineages: set[str]
-) -> list[Comment]:
-    """Comments on earlier versions whose provision is gone from this one (never dropped)."""
+) -> tuple[list[Comment], int]:
+    """Comments on earlier versions whose provision is gone from this one (never dropped):
+    the first ``DELETED_SHOWN`` of them, and how many there are."""
     earlier_ids = [i for i in version_ids_upto(version, versions) if i != version.id]
     if not earlier_ids:
-        return []
-    found = (
-        await Comment.filter(
-            version_id__in=earlier_ids, parent_id=None, status__in=["terbit", "disembunyikan"]
-        )
+        return [], 0
+    query = (
+        Comment.filter(version_id__in=earlier_ids, parent_id=None, status__in=["terbit", "disembunyikan"])
         .exclude(path="")
-        .order_by("id")
-        .limit(500)
+        .exclude(lineage__in=list(lineages))
     )
-    return [c for c in found if c.lineage not in lineages]
+    return await query.order_by("id").limit(DELETED_SHOWN), await query.count()
 
 
 async def counts(version: Version, versions: Sequence[Version]) -> tuple[dict[str, int], int]:

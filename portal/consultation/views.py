@@ -139,12 +139,13 @@ async def _show(
     lang = request_lang(request)
     current = wording(node)
     deleted: list[Comment] = []
+    deleted_total = 0
     if node is None:
         lineages = {n.lineage for n in cached.order if n.lineage}
-        deleted = await services.deleted_provision_comments(version, versions, lineages)
+        deleted, deleted_total = await services.deleted_provision_comments(version, versions, lineages)
     if as_json:
         return JSONResponse(
-            _thread_json(request, cached, node, thread, deleted, lang),
+            _thread_json(request, cached, node, thread, deleted, deleted_total, lang),
             headers={"cache-control": "no-store"},
         )
     state = services.window_state(version)
@@ -163,6 +164,7 @@ async def _show(
         "path": path,
         "thread": thread,
         "deleted": deleted,
+        "deleted_total": deleted_total,
         "state": state,
         "user": user,
         "staff": staff,
@@ -257,6 +259,7 @@ def _thread_json(
     node: Node | None,
     thread: services.Thread,
     deleted: list[Comment],
+    deleted_total: int,
     lang: str,
 ) -> dict[str, Any]:
     version = cached.version
@@ -286,6 +289,7 @@ def _thread_json(
             )
             for c in thread.comments
         ],
+        "deleted_provisions_total": deleted_total,
         "deleted_provisions": [
             comment_json(c, lang, [], [], personal=False, versi=versi_of.get(c.version_id))  # type: ignore[attr-defined]
             for c in deleted

@@ -331,6 +331,7 @@ async def test_comments_follow_their_provision_into_the_next_version(
     whole = (await client.get(f"/r/{SLUG}/v3/komentar.json")).json()
     deleted_numbers = [c["number"] for c in whole["deleted_provisions"]]
     assert (await Comment.get(path="pasal-34")).number in deleted_numbers
+    assert whole["deleted_provisions_total"] == 1
     assert v3.id
 
 
