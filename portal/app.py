@@ -18,7 +18,7 @@ from portal.accounts import admin as account_admin
 from portal.accounts import views as account_views
 from portal.accounts.web import LoginRequired, login_redirect
 from portal.config import Settings, load_settings
-from portal.consultation import report_views
+from portal.consultation import report_views, staff_views
 from portal.consultation import views as consultation_views
 from portal.consultation.counts import CommentCounts
 from portal.consultation.writer import CommentWriter
@@ -70,7 +70,8 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
         routes=[
             *compare_views.routes,  # before the version routes, whose {versi} would match 'banding'
             *report_views.routes,
-            *consultation_views.routes,  # before the provision route, whose {path} would match '…/komentar'
+            *consultation_views.routes,
+            *staff_views.routes,  # before the provision route, whose {path} would match '…/komentar'
             *version_views.routes,
             *lang.routes,
             *openapi.routes,

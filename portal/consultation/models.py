@@ -95,7 +95,14 @@ class Comment(Model):
     class Meta:
         table = "comment"
         ordering = ("id",)
-        indexes = (("version_id", "path"), ("lineage",), ("email",), ("ip_hash", "created_at"))
+        indexes = (
+            ("version_id", "path", "parent_id", "status", "id"),  # a provision's thread, in order
+            ("lineage", "parent_id", "status", "id"),  # the same provision in earlier versions
+            ("version_id", "id"),  # exports, in id order
+            ("version_id", "parent_id", "status", "lineage", "path"),  # counts per provision
+            ("email",),
+            ("ip_hash", "created_at"),
+        )
 
 
 class CommentCounter(Model):

@@ -9,37 +9,32 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from tortoise.expressions import Q
 from tortoise.functions import Count
-from tortoise.transactions import in_transaction
 
 from portal.accounts.labels import CATEGORIES
 from portal.accounts.models import User
-from portal.accounts.services import audit, normalise_email
+from portal.accounts.services import normalise_email
 from portal.config import Settings
 from portal.consultation import text as texts
+from portal.consultation.attachments import Attachment
+from portal.consultation.errors import Refused
 from portal.consultation.models import (
-    DISPOSITIONS,
     POSITIONS,
     REGIONS,
     Comment,
-    CommentBand,
     Response,
 )
 from portal.consultation.writer import CommentWriter, Pending, Refusal
 from portal.document import Node
 from portal.document.citations import path_citation
-from portal.mail.outbox import enqueue
 from portal.versions.models import Provision, Regulation, Version
 from portal.web.i18n import N_, WIB
 
 BODY_MAX = 5000
 REPLACEMENT_MAX = 5000
-REASON_MAX = 5000
-ATTACHMENT_MAX = 10 * 1024 * 1024
 PAGE_SIZE = 20
 RATE_WINDOW = dt.timedelta(minutes=10)
 RATE_PER_ADDRESS = 30  # comments from one network address in the window
@@ -92,14 +87,6 @@ STATUS_NAMES = {
 }
 
 
-class Refused(Exception):
-    """A submission the rules refuse: field → message keys."""
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        self.errors = errors
-        super().__init__(repr(errors))
-
-
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -148,16 +135,6 @@ class Submission:
             "name": self.name, "email": self.email, "show_name": "1" if self.show_name else "",
             "submission_key": self.submission_key, "parent": self.parent,
         }  # fmt: skip
-
-
-@dataclass
-class Attachment:
-    """An uploaded file already written to a temporary path, with its sniffed type."""
-
-    filename: str
-    path: Path
-    content_type: str
-    size: int
 
 
 @lru_cache(maxsize=4096)
@@ -240,7 +217,7 @@ async def submit(
         "version_id": version.id,
         "path": path,
         "lineage": lineage,
-        "wording": _wording(node),
+        "wording": wording(node),
         "parent_id": parent.id if parent else None,
         "body": submission.body.strip(),
         "position": None if parent else submission.position,
@@ -285,11 +262,12 @@ async def submit(
     return Receipt(comment, token if created else None, created)
 
 
-def _wording(node: Node | None) -> str:
+def wording(node: Node | None) -> str:
+    """The words of a provision with its units, as a commenter read them."""
     if node is None:
         return ""
     parts = [node.heading or "", node.text]
-    parts += [_wording(child) for child in node.children if child.kind in ("ayat", "huruf", "angka")]
+    parts += [wording(child) for child in node.children if child.kind in ("ayat", "huruf", "angka")]
     return " ".join(p for p in parts if p)
 
 
@@ -337,48 +315,6 @@ async def lookup(number: str, email: str) -> Comment | None:
     return await Comment.get_or_none(number=number.strip().upper(), email=address).select_related(
         "version__regulation"
     )
-
-
-# -- attachments ----------------------------------------------------------------------------
-
-
-def attachments_dir(settings: Settings) -> Path:
-    folder = settings.data_dir / "lampiran"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-async def store_attachment(upload: Any, settings: Settings) -> Attachment | None:
-    """Copy an UploadFile under a random name, counting while streaming; refuses a file
-    over 10 MB or not a PDF/DOCX/ODT by content. None when no file was chosen."""
-    if upload is None or not getattr(upload, "filename", ""):
-        return None
-    target = attachments_dir(settings) / secrets.token_hex(16)
-    size = 0
-    try:
-        with target.open("wb") as out:
-            while chunk := await upload.read(256 * 1024):
-                size += len(chunk)
-                if size > ATTACHMENT_MAX:
-                    raise Refused({"attachment": ["attachment_large"]})
-                out.write(chunk)
-        with target.open("rb") as handle:
-            kind = texts.sniff(handle)
-        if kind is None:
-            raise Refused({"attachment": ["attachment_type"]})
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
-    finally:
-        await upload.close()
-    name = Path(upload.filename).name.replace("\x00", "")[:150] or "lampiran"
-    stem = name.rsplit(".", 1)[0] if "." in name else name
-    return Attachment(stem + texts.EXTENSIONS[kind], target, kind, size)
-
-
-def discard_attachment(attachment: Attachment | None) -> None:
-    if attachment is not None:
-        attachment.path.unlink(missing_ok=True)
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -515,129 +451,6 @@ async def counts(version: Version, versions: Sequence[Version]) -> tuple[dict[st
         if lineage:
             by_lineage[lineage] = by_lineage.get(lineage, 0) + int(n)
     return by_lineage, whole
-
-
-# -- moderation and answers -------------------------------------------------------------------
-
-
-async def moderate(comment: Comment, action: str, reason: str, actor: User, ip: str | None = None) -> None:
-    if action == "setujui":
-        await Comment.filter(id=comment.id).update(status="terbit", hidden_reason="")
-    elif action == "sembunyikan":
-        if not reason.strip():
-            raise Refused({"reason": ["hide_reason_required"]})
-        await Comment.filter(id=comment.id).update(
-            status="disembunyikan", hidden_reason=reason.strip()[:2000]
-        )
-    elif action == "tampilkan":
-        await Comment.filter(id=comment.id).update(status="terbit", hidden_reason="")
-    else:
-        return
-    await audit(actor, f"comment.{action}", f"comment:{comment.number}", {"reason": reason[:2000]}, ip)
-
-
-async def redact(
-    comment: Comment, reason: str, actor: User, settings: Settings, ip: str | None = None
-) -> None:
-    """Remove a comment's personal data and content on a data-subject request (UU 27/2022).
-    The number, dates and answer stay, so the records still add up."""
-    if comment.attachment_key:
-        (attachments_dir(settings) / comment.attachment_key).unlink(missing_ok=True)
-    await Comment.filter(id=comment.id).update(
-        body="", replacement="", name="", email="", organisation="", show_name=False, signature=[],
-        attachment_name="", attachment_key="", attachment_type="", attachment_size=0, status="disembunyikan",
-        hidden_reason="Dihapus atas permintaan pemilik data pribadi.", redacted_at=now(), ip_hash="",
-    )  # fmt: skip
-    await CommentBand.filter(comment_id=comment.id).delete()
-    await audit(actor, "comment.redact", f"comment:{comment.number}", {"reason": reason[:2000]}, ip)
-
-
-@dataclass
-class Answer:
-    disposition: str = ""
-    reason: str = ""
-    new_path: str = ""
-    new_versi: str = ""
-
-
-def validate_answer(answer: Answer) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    if answer.disposition not in DISPOSITIONS:
-        errors["disposition"] = ["disposition_invalid"]
-    if not answer.reason.strip():
-        errors["reason"] = ["reason_required"]
-    elif len(answer.reason) > REASON_MAX:
-        errors["reason"] = ["body_long"]
-    return errors
-
-
-async def answer(
-    comment: Comment,
-    given: Answer,
-    actor: User,
-    settings: Settings,
-    slug: str,
-    *,
-    whole_group: bool = False,
-    ip: str | None = None,
-) -> list[Comment]:
-    """Answer a comment (or every comment of its campaign group); mails each commenter."""
-    errors = validate_answer(given)
-    if errors:
-        raise Refused(errors)
-    targets = [comment]
-    if whole_group and comment.group_id is not None:  # type: ignore[attr-defined]
-        targets = await Comment.filter(group_id=comment.group_id, parent_id=None).order_by("id")  # type: ignore[attr-defined]
-    stamp = now()
-    async with in_transaction():
-        await Response.bulk_create(
-            [
-                Response(
-                    comment_id=target.id, disposition=given.disposition, reason=given.reason.strip(),
-                    new_path=given.new_path.strip()[:255], new_versi=given.new_versi.strip()[:50], responder_id=actor.id,
-                )
-                for target in targets
-            ]
-        )  # fmt: skip
-        await Comment.filter(id__in=[t.id for t in targets]).update(
-            answered_at=stamp, disposition=given.disposition
-        )
-        for target in targets:
-            if target.email:
-                await enqueue(
-                    target.email,
-                    f"Jawaban atas komentar {target.number}",
-                    _answer_mail(target, given, settings, slug),
-                )
-        await audit(
-            actor, "comment.answer", f"comment:{comment.number}",
-            {"disposition": given.disposition, "count": len(targets)}, ip,
-        )  # fmt: skip
-    return targets
-
-
-def _answer_mail(comment: Comment, given: Answer, settings: Settings, slug: str) -> str:
-    base = settings.base_url.rstrip("/")
-    lines = [
-        f"Komentar Anda nomor {comment.number} telah dijawab oleh penyusun.",
-        "",
-        f"Tanggapan: {_indonesian_disposition(given.disposition)}",
-        f"Alasan: {given.reason.strip()}",
-    ]
-    if given.new_path and given.new_versi:
-        lines.append(f"Rumusan baru: {base}/r/{slug}/{given.new_versi}/{given.new_path}")
-    lines += ["", f"Lacak komentar Anda: {base}/lacak"]
-    return "\n".join(lines)
-
-
-def _indonesian_disposition(key: str) -> str:
-    return {
-        "diterima": "diterima",
-        "diterima-sebagian": "diterima sebagian",
-        "ditolak": "ditolak",
-        "sudah-diakomodasi": "sudah diakomodasi",
-        "di-luar-materi": "di luar materi muatan",
-    }[key]
 
 
 async def provision_lineages(version: Version) -> dict[str, str]:

@@ -16,17 +16,18 @@ from starlette.routing import Route
 from portal.accounts.labels import CATEGORIES
 from portal.accounts.policy import can
 from portal.accounts.views import render
-from portal.accounts.web import client_ip, identify, require
+from portal.accounts.web import client_ip, identify
 from portal.consultation import services
-from portal.consultation.models import DISPOSITIONS, POSITIONS, REGIONS, Comment
-from portal.consultation.services import Refused, Submission, ThreadFilter
+from portal.consultation.attachments import attachments_dir, discard_attachment, store_attachment
+from portal.consultation.errors import Refused
+from portal.consultation.models import POSITIONS, REGIONS, Comment
+from portal.consultation.services import Submission, ThreadFilter
 from portal.document import Node
 from portal.versions.diff import word_diff
 from portal.versions.redline import pieces_html
-from portal.versions.services import version_refs
 from portal.versions.views import CachedVersion, regulation_url
 from portal.web.forms import MESSAGES as FORM_MESSAGES
-from portal.web.forms import check_csrf
+from portal.web.forms import read_form, text
 from portal.web.pages import request_lang
 from portal.web.templating import version_url
 
@@ -36,35 +37,20 @@ MESSAGES = {**FORM_MESSAGES, **services.MESSAGES}
 # -- forms ------------------------------------------------------------------------------------
 
 
-async def _read_form(request: Request, files: int = 0) -> FormData:
-    form = await request.form(max_files=files, max_fields=40, max_part_size=64 * 1024)
-    try:
-        check_csrf(request, form)
-    except HTTPException:
-        await form.close()
-        raise
-    return form
-
-
-def _text(form: FormData, name: str, limit: int) -> str:
-    value = form.get(name)
-    return value[:limit] if isinstance(value, str) else ""
-
-
 def _submission(form: FormData) -> Submission:
     return Submission(
-        body=_text(form, "body", services.BODY_MAX + 100),
-        position=_text(form, "position", 30),
-        replacement=_text(form, "replacement", services.REPLACEMENT_MAX + 100),
-        category=_text(form, "category", 40),
-        organisation=_text(form, "organisation", 200),
-        region=_text(form, "region", 60),
-        name=_text(form, "name", 200),
-        email=_text(form, "email", 254),
-        show_name=_text(form, "show_name", 2) == "1",
-        submission_key=_text(form, "submission_key", 64),
-        parent=_text(form, "parent", 40),
-        honeypot=_text(form, "situs", 200),
+        body=text(form, "body", services.BODY_MAX + 100),
+        position=text(form, "position", 30),
+        replacement=text(form, "replacement", services.REPLACEMENT_MAX + 100),
+        category=text(form, "category", 40),
+        organisation=text(form, "organisation", 200),
+        region=text(form, "region", 60),
+        name=text(form, "name", 200),
+        email=text(form, "email", 254),
+        show_name=text(form, "show_name", 2) == "1",
+        submission_key=text(form, "submission_key", 64),
+        parent=text(form, "parent", 40),
+        honeypot=text(form, "situs", 200),
     )
 
 
@@ -105,14 +91,6 @@ async def version_thread(request: Request) -> Response:
     return await _thread(request, cached, None, as_json=request.url.path.endswith(".json"))
 
 
-def wording(node: Node | None) -> str:
-    if node is None:
-        return ""
-    parts = [node.heading or "", node.text]
-    parts += [wording(child) for child in node.children if child.kind in ("ayat", "huruf", "angka")]
-    return " ".join(p for p in parts if p)
-
-
 async def _thread(request: Request, cached: CachedVersion, node: Node | None, *, as_json: bool) -> Response:
     if request.method == "POST":
         return await _post(request, cached, node)
@@ -137,7 +115,7 @@ async def _show(
     path = node.path if node else ""
     thread = await services.thread(version, path, node.lineage if node else None, versions, flt, staff=staff)
     lang = request_lang(request)
-    current = wording(node)
+    current = services.wording(node)
     deleted: list[Comment] = []
     deleted_total = 0
     if node is None:
@@ -298,29 +276,27 @@ def _thread_json(
 
 
 async def _post(request: Request, cached: CachedVersion, node: Node | None) -> Response:
-    form = await _read_form(request, files=1)
+    form = await read_form(request, files=1, max_part_size=64 * 1024)
     submission = _submission(form)
     _, user, _ = await identify(request)
     settings = request.app.state.settings
     attachment = None
     try:
         upload = form.get("attachment")
-        attachment = await services.store_attachment(
-            upload if isinstance(upload, UploadFile) else None, settings
-        )
+        attachment = await store_attachment(upload if isinstance(upload, UploadFile) else None, settings)
         receipt = await services.submit(
             cached.version, cached.version.regulation, node, node.lineage if node else None, submission, user,
             client_ip(request), settings, attachment, request.app.state.comment_writer,
         )  # fmt: skip
     except Refused as refused:
-        services.discard_attachment(attachment)
+        discard_attachment(attachment)
         return await _show(
             request, cached, node, values=submission.values(), errors=refused.errors, status=400
         )
     finally:
         await form.close()
     if not receipt.created:
-        services.discard_attachment(attachment)
+        discard_attachment(attachment)
     request.app.state.comment_counts.forget(cached.version.id)
     location = f"/tanda-terima/{receipt.comment.number}"
     if receipt.token:
@@ -367,8 +343,8 @@ async def receipt(request: Request) -> Response:
 async def lookup(request: Request) -> Response:
     if request.method == "GET":
         return render(request, "consultation/lookup.html", values={}, errors={}, messages=MESSAGES)
-    form = await _read_form(request)
-    values = {"number": _text(form, "number", 40), "email": _text(form, "email", 254)}
+    form = await read_form(request)
+    values = {"number": text(form, "number", 40), "email": text(form, "email", 254)}
     comment = await services.lookup(values["number"], values["email"])
     if comment is None:
         return render(
@@ -385,137 +361,13 @@ async def attachment(request: Request) -> Response:
     actor, _, _ = await identify(request)
     if comment.status != "terbit" and not (can(actor, "comment.moderate") or can(actor, "comment.answer")):
         raise HTTPException(status_code=404)
-    path = services.attachments_dir(request.app.state.settings) / comment.attachment_key
+    path = attachments_dir(request.app.state.settings) / comment.attachment_key
     if not path.is_file():
         raise HTTPException(status_code=404)
     return FileResponse(
         path, media_type=comment.attachment_type, filename=comment.attachment_name,
         headers={"x-content-type-options": "nosniff", "cache-control": "private, max-age=0"},
         content_disposition_type="attachment",
-    )  # fmt: skip
-
-
-# -- moderation -------------------------------------------------------------------------------
-
-
-async def _moderation_page(
-    request: Request,
-    errors: dict[str, list[str]] | None = None,
-    status: int = 200,
-    only: Comment | None = None,
-) -> Response:
-    if only is not None:
-        pending, hidden, recent = [], [], [only]
-    else:
-        pending = await Comment.filter(status="menunggu").order_by("id").limit(100)
-        hidden = await Comment.filter(status="disembunyikan").order_by("-id").limit(20)
-        recent = await Comment.filter(status="terbit").order_by("-id").limit(30)
-    ids = {c.version_id for c in [*pending, *hidden, *recent]}  # type: ignore[attr-defined]
-    where = {ref.id: ref for ref in await version_refs(list(ids))}
-    return render(
-        request, "consultation/moderation.html", status=status, pending=pending, hidden=hidden, recent=recent,
-        where=where, errors=errors or {}, messages=MESSAGES, status_names=services.STATUS_NAMES,
-    )  # fmt: skip
-
-
-async def moderation(request: Request) -> Response:
-    await require(request, "comment.moderate")
-    return await _moderation_page(request)
-
-
-async def moderate(request: Request) -> Response:
-    actor, _ = await require(request, "comment.moderate")
-    form = await _read_form(request)
-    comment = await Comment.get_or_none(number=request.path_params["nomor"])
-    if comment is None:
-        raise HTTPException(status_code=404)
-    try:
-        await services.moderate(
-            comment, _text(form, "action", 20), _text(form, "reason", 2000), actor, client_ip(request)
-        )
-    except Refused as refused:
-        return await _moderation_page(request, refused.errors, 400, only=comment)
-    request.app.state.comment_counts.forget()
-    return RedirectResponse("/moderasi", status_code=303)
-
-
-async def redact(request: Request) -> Response:
-    actor, _ = await require(request, "comment.redact")
-    form = await _read_form(request)
-    comment = await Comment.get_or_none(number=request.path_params["nomor"])
-    if comment is None:
-        raise HTTPException(status_code=404)
-    await services.redact(
-        comment, _text(form, "reason", 2000), actor, request.app.state.settings, client_ip(request)
-    )
-    request.app.state.comment_counts.forget()
-    return RedirectResponse("/moderasi", status_code=303)
-
-
-# -- answers (drafters) -----------------------------------------------------------------------
-
-
-async def answer_queue(request: Request) -> Response:
-    await require(request, "comment.answer")
-    q = request.query_params
-    versions = await version_refs()
-    chosen = next((v for v in versions if str(v.id) == q.get("versi")), versions[0] if versions else None)
-    rows: list[Comment] = []
-    by_path: dict[str, int] = {}
-    answered = total = 0
-    if chosen is not None:
-        base = Comment.filter(version_id=chosen.id, parent_id=None).exclude(status="menunggu")
-        total = await base.count()
-        answered = await base.filter(answered_at__not_isnull=True).count()
-        query = base.filter(answered_at__isnull=True)
-        if q.get("kategori") in CATEGORIES:
-            query = query.filter(category=q["kategori"])
-        if q.get("posisi") in POSITIONS:
-            query = query.filter(position=q["posisi"])
-        rows = await query.order_by("path", "id").limit(200).select_related("group")
-        for c in rows:
-            by_path[c.path] = by_path.get(c.path, 0) + 1
-    return render(
-        request, "consultation/queue.html", versions=versions, chosen=chosen, rows=rows, by_path=by_path,
-        answered=answered, total=total, categories=CATEGORIES, positions=POSITIONS, q=q,
-        position_names=services.POSITION_NAMES, messages=MESSAGES,
-    )  # fmt: skip
-
-
-async def answer_form(request: Request) -> Response:
-    actor, _ = await require(request, "comment.answer")
-    comment = await Comment.get_or_none(number=request.path_params["nomor"]).select_related(
-        "version__regulation", "group"
-    )
-    if comment is None:
-        raise HTTPException(status_code=404)
-    values: dict[str, str] = {}
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        form = await _read_form(request)
-        given = services.Answer(
-            _text(form, "disposition", 30), _text(form, "reason", services.REASON_MAX + 100),
-            _text(form, "new_path", 255), _text(form, "new_versi", 50),
-        )  # fmt: skip
-        values = {"disposition": given.disposition, "reason": given.reason, "new_path": given.new_path,
-                  "new_versi": given.new_versi, "group": _text(form, "group", 2)}  # fmt: skip
-        try:
-            await services.answer(
-                comment, given, actor, request.app.state.settings, comment.version.regulation.slug,
-                whole_group=values["group"] == "1", ip=client_ip(request),
-            )  # fmt: skip
-        except Refused as refused:
-            errors = refused.errors
-        else:
-            return RedirectResponse(
-                f"/kelola/komentar?versi={comment.version.id}&dijawab={comment.number}", status_code=303
-            )
-    responses = await comment.responses.all().order_by("id")
-    return render(
-        request, "consultation/answer.html", status=400 if errors else 200, comment=comment, responses=responses,
-        values=values, errors=errors, dispositions=DISPOSITIONS, disposition_names=services.DISPOSITION_NAMES,
-        position_names=services.POSITION_NAMES, author=services.public_author(comment, request_lang(request)),
-        messages=MESSAGES,
     )  # fmt: skip
 
 
@@ -532,9 +384,4 @@ routes = [
     Route("/tanda-terima/{nomor}", receipt, name="receipt"),
     Route("/lacak", lookup, methods=["GET", "POST"], name="lookup"),
     Route("/lampiran/{nomor}", attachment, name="attachment"),
-    Route("/moderasi", moderation, name="moderation"),
-    Route("/moderasi/{nomor}", moderate, methods=["POST"], name="moderate"),
-    Route("/admin/komentar/{nomor}/hapus", redact, methods=["POST"], name="redact"),
-    Route("/kelola/komentar", answer_queue, name="answer_queue"),
-    Route("/kelola/komentar/{nomor}", answer_form, methods=["GET", "POST"], name="answer"),
 ]

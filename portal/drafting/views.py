@@ -23,7 +23,7 @@ from portal.versions.models import Version
 from portal.versions.redline import redline_context
 from portal.versions.services import version_refs
 from portal.web.forms import MESSAGES as FORM_MESSAGES
-from portal.web.forms import check_csrf
+from portal.web.forms import read_form, text
 from portal.web.pages import request_lang, split_json
 from portal.web.templating import version_url
 
@@ -107,24 +107,18 @@ async def _upload_text(form: FormData) -> str | None:
 
 
 async def _read_form(request: Request, *, files: int = 0) -> FormData:
-    form = await request.form(max_files=files, max_fields=50, max_part_size=services.MAX_SOURCE * 4)
-    try:
-        check_csrf(request, form)
-    except HTTPException:
-        await form.close()
-        raise
-    return form
+    return await read_form(request, files=files, max_part_size=services.MAX_SOURCE * 4)
 
 
 async def create(request: Request) -> Response:
     actor, _ = await require(request, "draft.edit")
     form = await _read_form(request, files=1)
     uploaded = await _upload_text(form)  # read (and closed) before anything else
-    origin = _text(form, "dari", 50)
+    origin = text(form, "dari", 50)
     values = {
-        "source": _text(form, "source", services.MAX_SOURCE + 1),
+        "source": text(form, "source", services.MAX_SOURCE + 1),
         "dari": origin,
-        "versi": _text(form, "versi", 50),
+        "versi": text(form, "versi", 50),
     }
     ip = client_ip(request)
     try:
@@ -142,11 +136,6 @@ async def create(request: Request) -> Response:
     except Refusal as refusal:
         return await _drafts_page(request, values, refusal.errors, status=400)
     return RedirectResponse(draft_url(draft), status_code=303)
-
-
-def _text(form: FormData, name: str, limit: int) -> str:
-    value = form.get(name)
-    return value[:limit] if isinstance(value, str) else ""
 
 
 # -- one draft ------------------------------------------------------------------------------
@@ -242,10 +231,10 @@ async def save(request: Request) -> Response:
     actor, _ = await require(request, "draft.edit")
     draft, _ = await _draft(request)
     form = await _read_form(request, files=1)
-    source = _text(form, "source", services.MAX_SOURCE + 1)
+    source = text(form, "source", services.MAX_SOURCE + 1)
     uploaded = await _upload_text(form)
-    base = _text(form, "revision", 20)
-    values = {"source": source, "note": _text(form, "note", 300)}
+    base = text(form, "revision", 20)
+    values = {"source": source, "note": text(form, "note", 300)}
     if uploaded is None:
         return await _draft_response(
             request, draft, errors={"source": ["file_type"]}, values=values, status=400
@@ -278,13 +267,13 @@ async def correct(request: Request) -> Response:
     draft, _ = await _draft(request)
     form = await _read_form(request)
     ip = client_ip(request)
-    remove = _text(form, "hapus", 20)
+    remove = text(form, "hapus", 20)
     if remove.isdigit():
         await services.remove_correction(draft, int(remove), actor, ip=ip)
         return RedirectResponse(draft_url(draft) + "#penyelarasan", status_code=303)
-    old_path = _text(form, "lama", 255).strip() or None
-    new_path = _text(form, "baru", 255).strip() or None
-    note = _text(form, "catatan", 500)
+    old_path = text(form, "lama", 255).strip() or None
+    new_path = text(form, "baru", 255).strip() or None
+    note = text(form, "catatan", 500)
     try:
         await services.correct(draft, old_path, new_path, actor, note=note, ip=ip)
     except Refusal as refusal:
@@ -302,10 +291,10 @@ def _date(value: str) -> dt.date | None:
 
 def read_window(form: FormData) -> tuple[Window | None, dict[str, str], dict[str, list[str]]]:
     values = {
-        "buka": _text(form, "buka", 20),
-        "tutup": _text(form, "tutup", 20),
-        "anonim": _text(form, "anonim", 5),
-        "moderasi": _text(form, "moderasi", 10),
+        "buka": text(form, "buka", 20),
+        "tutup": text(form, "tutup", 20),
+        "anonim": text(form, "anonim", 5),
+        "moderasi": text(form, "moderasi", 10),
     }
     errors: dict[str, list[str]] = {}
     buka = _date(values["buka"]) if values["buka"].strip() else None

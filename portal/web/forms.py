@@ -72,10 +72,15 @@ def _same_origin(request: Request) -> bool:
     return scheme_stripped.split("/", 1)[0] == host
 
 
-async def read_form(request: Request) -> FormData:
-    """The posted form, after the CSRF check (403 when it fails)."""
-    form = await request.form(max_files=0, max_fields=100)
-    check_csrf(request, form)
+async def read_form(request: Request, *, files: int = 0, max_part_size: int = 1024 * 1024) -> FormData:
+    """The posted form (with at most ``files`` uploads), after the CSRF check (403 when it
+    fails; the uploads read so far are closed)."""
+    form = await request.form(max_files=files, max_fields=100, max_part_size=max_part_size)
+    try:
+        check_csrf(request, form)
+    except HTTPException:
+        await form.close()
+        raise
     return form
 
 
