@@ -100,6 +100,9 @@ class Comment(Model):
             ("lineage", "parent_id", "status", "id"),  # the same provision in earlier versions
             ("version_id", "id"),  # exports, in id order
             ("version_id", "parent_id", "status", "lineage", "path"),  # counts per provision
+            ("parent_id",),  # replies of a page of comments
+            ("author_id",),  # a person's comments: limits and the cap
+            ("group_id",),  # a campaign's members
             ("email",),
             ("ip_hash", "created_at"),
         )
@@ -127,7 +130,7 @@ class CommentBand(Model):
 
     class Meta:
         table = "comment_band"
-        indexes = (("version_id", "band"),)
+        indexes = (("version_id", "band"), ("comment_id",))
 
 
 class Response(Model):
@@ -149,3 +152,4 @@ class Response(Model):
     class Meta:
         table = "comment_response"
         ordering = ("-id",)
+        indexes = (("comment_id",),)

@@ -14,7 +14,8 @@ from starlette.routing import Route
 
 from portal.accounts.views import render
 from portal.accounts.web import client_ip, require
-from portal.document import Document, Konsultasi, Node
+from portal.document import Document, Konsultasi
+from portal.document.citations import path_citation
 from portal.drafting import services
 from portal.drafting.models import DraftRevision, WorkingDraft
 from portal.drafting.services import Refusal, StaleRevision, Window
@@ -32,25 +33,9 @@ MAX_UPLOAD = 2 * 1024 * 1024  # bytes of an uploaded .md file
 
 
 def full_labels(document: Document) -> dict[str, str]:
-    """Path → how a drafter cites it: 'Pasal 5 ayat (2) huruf b', 'Menimbang huruf c'."""
-    out: dict[str, str] = {}
-
-    def visit(node: Node, prefix: str) -> None:
-        if node.kind in ("pasal", "menimbang", "mengingat"):
-            own = node.label
-        elif node.kind in services.CORRECTABLE:
-            own = f"{prefix} {node.label}".strip()
-        else:
-            own = prefix
-        if node.kind in services.CORRECTABLE:
-            out[node.path] = own
-        for child in node.children:
-            visit(child, own)
-
-    for top in document.children:
-        if top.kind != "penjelasan":
-            visit(top, "")
-    return out
+    """Path → how a drafter cites it ('Pasal 5 ayat (2) huruf b', 'Menimbang huruf c'),
+    for every provision a correction can pair."""
+    return {n.path: path_citation(n.path) for n in document.walk() if n.kind in services.CORRECTABLE}
 
 
 def draft_url(draft: WorkingDraft) -> str:

@@ -34,4 +34,24 @@ class Migration(migrations.Migration):
             model_name='Comment',
             index=Index(fields=['version_id', 'parent_id', 'status', 'lineage', 'path']),
         ),
+        ops.AddIndex(
+            model_name='Comment',
+            index=Index(fields=['parent_id']),
+        ),
+        ops.AddIndex(
+            model_name='Comment',
+            index=Index(fields=['author_id']),
+        ),
+        ops.AddIndex(
+            model_name='Comment',
+            index=Index(fields=['group_id']),
+        ),
+        ops.AddIndex(
+            model_name='CommentBand',
+            index=Index(fields=['comment_id']),
+        ),
+        ops.AddIndex(
+            model_name='Response',
+            index=Index(fields=['comment_id']),
+        ),
     ]
