@@ -135,7 +135,7 @@ async def _matrix(version: Version) -> list[tuple[str, str, str, str, str, str]]
         .select_related("group")
     )
     answers: dict[int, Answer] = {}
-    for answer in await Answer.filter(comment_id__in=[c.id for c in comments]).order_by("id"):
+    for answer in await Answer.filter(comment__version_id=version.id, comment__parent_id=None).order_by("id"):
         answers[answer.comment_id] = answer  # type: ignore[attr-defined]
     wanted = {(a.new_versi, a.new_path) for a in answers.values() if a.new_versi and a.new_path}
     texts: dict[tuple[str, str], str] = {}
