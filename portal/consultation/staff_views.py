@@ -7,6 +7,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
+from tortoise.functions import Count
 
 from portal.accounts.labels import CATEGORIES
 from portal.accounts.views import render
@@ -15,6 +16,8 @@ from portal.consultation import moderation, services
 from portal.consultation.errors import Refused
 from portal.consultation.models import DISPOSITIONS, POSITIONS, Comment
 from portal.consultation.views import MESSAGES
+from portal.document import Document
+from portal.document.citations import ancestors, path_citation
 from portal.versions.services import version_refs
 from portal.web.forms import read_form, text
 from portal.web.pages import request_lang
@@ -79,29 +82,71 @@ async def redact(request: Request) -> Response:
 # -- answers (drafters) -----------------------------------------------------------------------
 
 
+async def _progress(
+    request: Request, version_id: int, slug: str, versi: str
+) -> tuple[dict[str, int], list[tuple[str, int, int]]]:
+    """Unanswered comments per provision, and answered/total per BAB in document order
+    (two GROUP BY queries; the BAB of a provision comes from the kept version)."""
+    base = Comment.filter(version_id=version_id, parent_id=None).exclude(status="menunggu")
+    totals = dict(await base.group_by("path").annotate(n=Count("id")).values_list("path", "n"))
+    done = dict(
+        await base.filter(answered_at__not_isnull=True)
+        .group_by("path")
+        .annotate(n=Count("id"))
+        .values_list("path", "n")
+    )
+    waiting = {
+        path: int(n) - int(done.get(path, 0)) for path, n in totals.items() if int(n) > int(done.get(path, 0))
+    }
+    cached = await request.app.state.versions.get(slug, versi)
+    position = {node.path: k for k, node in enumerate(cached.order)} if cached else {}
+    order: dict[str, int] = {}
+    per_part: dict[str, list[int]] = {}
+    for path, n in totals.items():
+        part = _part_of(cached.document, path) if cached else "—"
+        counts = per_part.setdefault(part, [0, 0])
+        counts[0] += int(done.get(path, 0))
+        counts[1] += int(n)
+        if cached and path:
+            order.setdefault(part, position.get(path, 0))
+    parts = sorted(per_part.items(), key=lambda item: order.get(item[0], -1))
+    return waiting, [(part, answered, total) for part, (answered, total) in parts]
+
+
+def _part_of(document: Document, path: str) -> str:
+    """The BAB a provision stands in (or the opening parts, or the draft as a whole)."""
+    if not path:
+        return "Rancangan secara keseluruhan"
+    if path.split("/")[0] in ("menimbang", "mengingat"):
+        return "Pembukaan (Menimbang dan Mengingat)"
+    chain = ancestors(document, path.removeprefix("penjelasan/"))
+    bab = next((node for node in chain if node.kind == "bab"), None)
+    return f"{bab.label} {bab.heading or ''}".strip() if bab else path_citation(path)
+
+
 async def answer_queue(request: Request) -> Response:
     await require(request, "comment.answer")
     q = request.query_params
     versions = await version_refs()
     chosen = next((v for v in versions if str(v.id) == q.get("versi")), versions[0] if versions else None)
     rows: list[Comment] = []
-    by_path: dict[str, int] = {}
-    answered = total = 0
+    waiting: dict[str, int] = {}
+    parts: list[tuple[str, int, int]] = []
     if chosen is not None:
-        base = Comment.filter(version_id=chosen.id, parent_id=None).exclude(status="menunggu")
-        total = await base.count()
-        answered = await base.filter(answered_at__not_isnull=True).count()
-        query = base.filter(answered_at__isnull=True)
+        waiting, parts = await _progress(request, chosen.id, chosen.slug, chosen.versi)
+        query = Comment.filter(version_id=chosen.id, parent_id=None, answered_at__isnull=True).exclude(
+            status="menunggu"
+        )
         if q.get("kategori") in CATEGORIES:
             query = query.filter(category=q["kategori"])
         if q.get("posisi") in POSITIONS:
             query = query.filter(position=q["posisi"])
         rows = await query.order_by("path", "id").limit(200).select_related("group")
-        for c in rows:
-            by_path[c.path] = by_path.get(c.path, 0) + 1
+    answered = sum(a for _, a, _ in parts)
+    total = sum(t for _, _, t in parts)
     return render(
-        request, "consultation/queue.html", versions=versions, chosen=chosen, rows=rows, by_path=by_path,
-        answered=answered, total=total, categories=CATEGORIES, positions=POSITIONS, q=q,
+        request, "consultation/queue.html", versions=versions, chosen=chosen, rows=rows, by_path=waiting,
+        parts=parts, answered=answered, total=total, categories=CATEGORIES, positions=POSITIONS, q=q,
         position_names=services.POSITION_NAMES, messages=MESSAGES,
     )  # fmt: skip
 

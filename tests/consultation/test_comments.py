@@ -271,6 +271,10 @@ async def test_a_campaign_is_grouped_and_answered_as_one(client: httpx.AsyncClie
     first = await Comment.get(email="a@contoh.id")
     queue = await client.get("/kelola/komentar")
     assert first.number in queue.text
+    assert "Kemajuan per BAB" in queue.text
+    assert re.search(
+        r"<td>BAB II PROGRAM JAMINAN SOSIAL KETENAGAKERJAAN</td><td>0</td><td>4</td>", queue.text
+    )
     form = await client.get(f"/kelola/komentar/{first.number}")
     assert "seluruh kampanye (3 penanda tangan)" in form.text
     refused = await client.post(
