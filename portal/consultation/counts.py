@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from portal.consultation import services
+from portal.consultation import threads
 from portal.web.templating import version_url
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class CommentCounts:
         item = self._items.get(cached.version.id)
         now = time.monotonic()
         if item is None or now - item.checked > self.revalidate:
-            by_lineage, whole = await services.counts(cached.version, [cached.version, *cached.others])
+            by_lineage, whole = await threads.counts(cached.version, [cached.version, *cached.others])
             # The same counts give the same tag in every worker (Python's hash() would not).
             digest = hashlib.blake2b(repr(sorted(by_lineage.items())).encode(), digest_size=4).hexdigest()
             tag = f"{sum(by_lineage.values()) + whole:x}-{digest}"

@@ -14,7 +14,7 @@ from starlette.routing import Route
 from portal.accounts.labels import CATEGORY_NAMES
 from portal.accounts.policy import can
 from portal.accounts.web import identify
-from portal.consultation import reports, services
+from portal.consultation import dim, reports, services
 from portal.consultation.models import Comment
 from portal.consultation.models import Response as Answer
 from portal.consultation.views import cached_version
@@ -74,12 +74,12 @@ def _dim_heading(cached: CachedVersion) -> tuple[str, str]:
 
 async def dim_download(request: Request) -> Response:
     cached = await cached_version(request)
-    rows = [row.cells() for row in await reports.dim(cached.version, cached.document)]
+    rows = [row.cells() for row in await dim.dim(cached.version, cached.document)]
     heading, sub = _dim_heading(cached)
     if request.url.path.endswith(".xlsx"):
-        body = table_xlsx("DIM", heading, sub, reports.DIM_HEADERS, (8, 50, 60, 50, 24, 14), rows)
+        body = table_xlsx("DIM", heading, sub, dim.DIM_HEADERS, (8, 50, 60, 50, 24, 14), rows)
         return _download(body, XLSX, _name(cached, "dim", "xlsx"))
-    body = table_docx(heading, sub, reports.DIM_HEADERS, (1.6, 8.0, 8.4, 6.4, 2.9, 1.7), rows)
+    body = table_docx(heading, sub, dim.DIM_HEADERS, (1.6, 8.0, 8.4, 6.4, 2.9, 1.7), rows)
     return _download(body, DOCX, _name(cached, "dim", "docx"))
 
 
@@ -168,7 +168,7 @@ async def _matrix(version: Version) -> list[tuple[str, str, str, str, str, str]]
                 comment.path or "rancangan",
                 id_names.gettext(CATEGORY_NAMES.get(comment.category, CATEGORY_NAMES["lainnya"])),
                 f"{comment.number}: {intake}",
-                reports.DISPOSITION_ID[given.disposition] if given else "belum dijawab",
+                dim.DISPOSITION_ID[given.disposition] if given else "belum dijawab",
                 given.reason if given else "",
                 result,
             )

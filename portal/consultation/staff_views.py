@@ -12,7 +12,7 @@ from tortoise.functions import Count
 from portal.accounts.labels import CATEGORIES
 from portal.accounts.views import render
 from portal.accounts.web import client_ip, require
-from portal.consultation import moderation, services
+from portal.consultation import moderation, services, threads
 from portal.consultation.errors import Refused
 from portal.consultation.models import DISPOSITIONS, POSITIONS, Comment
 from portal.consultation.views import MESSAGES
@@ -183,7 +183,7 @@ async def answer_form(request: Request) -> Response:
     return render(
         request, "consultation/answer.html", status=400 if errors else 200, comment=comment, responses=responses,
         values=values, errors=errors, dispositions=DISPOSITIONS, disposition_names=services.DISPOSITION_NAMES,
-        position_names=services.POSITION_NAMES, author=services.public_author(comment, request_lang(request)),
+        position_names=services.POSITION_NAMES, author=threads.public_author(comment, request_lang(request)),
         messages=MESSAGES,
     )  # fmt: skip
 

@@ -17,11 +17,12 @@ from portal.accounts.labels import CATEGORIES
 from portal.accounts.policy import can
 from portal.accounts.views import render
 from portal.accounts.web import client_ip, identify
-from portal.consultation import services
+from portal.consultation import services, threads
 from portal.consultation.attachments import attachments_dir, discard_attachment, store_attachment
 from portal.consultation.errors import Refused
 from portal.consultation.models import POSITIONS, REGIONS, Comment
-from portal.consultation.services import Submission, ThreadFilter
+from portal.consultation.services import Submission
+from portal.consultation.threads import ThreadFilter
 from portal.document import Node
 from portal.versions.diff import word_diff
 from portal.versions.redline import pieces_html
@@ -113,14 +114,14 @@ async def _show(
     versions = [version, *cached.others]
     flt = _filter(request)
     path = node.path if node else ""
-    thread = await services.thread(version, path, node.lineage if node else None, versions, flt, staff=staff)
+    thread = await threads.thread(version, path, node.lineage if node else None, versions, flt, staff=staff)
     lang = request_lang(request)
     current = services.wording(node)
     deleted: list[Comment] = []
     deleted_total = 0
     if node is None:
         lineages = {n.lineage for n in cached.order if n.lineage}
-        deleted, deleted_total = await services.deleted_provision_comments(version, versions, lineages)
+        deleted, deleted_total = await threads.deleted_provision_comments(version, versions, lineages)
     if as_json:
         return JSONResponse(
             _thread_json(request, cached, node, thread, deleted, deleted_total, lang),
@@ -156,7 +157,7 @@ async def _show(
         "position_names": services.POSITION_NAMES,
         "disposition_names": services.DISPOSITION_NAMES,
         "status_names": services.STATUS_NAMES,
-        "author": lambda c: services.public_author(c, lang),
+        "author": lambda c: threads.public_author(c, lang),
         "diff_html": lambda a, b: pieces_html(word_diff(a, b)),
         "current": current,
         "versi_of": {v.id: v.versi for v in versions},
@@ -200,7 +201,7 @@ def comment_json(
         "position": c.position,
         "category": c.category,
         "region": c.region or None,
-        "author": services.public_author(c, lang),
+        "author": threads.public_author(c, lang),
         "body": None if hidden else c.body,
         "replacement": None if hidden else (c.replacement or None),
         "campaign_size": c.group.size if c.group_id and c.group is not None else None,  # type: ignore[attr-defined]
@@ -219,7 +220,7 @@ def comment_json(
         "replies": [
             {
                 "number": r.number,
-                "author": services.public_author(r, lang),
+                "author": threads.public_author(r, lang),
                 "body": None if r.status == "disembunyikan" else r.body,
                 "created_at": r.created_at.isoformat(),
             }
@@ -235,7 +236,7 @@ def _thread_json(
     request: Request,
     cached: CachedVersion,
     node: Node | None,
-    thread: services.Thread,
+    thread: threads.Thread,
     deleted: list[Comment],
     deleted_total: int,
     lang: str,
@@ -321,7 +322,7 @@ async def _comment_page(request: Request, comment: Comment, *, status: int = 200
     base = version_url(regulation.slug, comment.version.versi)
     return render(
         request, "consultation/receipt.html", status=status, comment=comment, responses=responses,
-        author=services.public_author(comment, lang), status_names=services.STATUS_NAMES,
+        author=threads.public_author(comment, lang), status_names=services.STATUS_NAMES,
         position_names=services.POSITION_NAMES, disposition_names=services.DISPOSITION_NAMES,
         thread_url=f"{base}/{comment.path}/komentar" if comment.path else f"{base}/komentar",
         regulation=regulation, messages=MESSAGES,

@@ -10,7 +10,7 @@ import httpx
 from docx import Document as DocxDocument
 from openpyxl import load_workbook
 
-from portal.consultation import reports
+from portal.consultation import dim, reports
 from portal.consultation.models import Comment
 from portal.document import parse
 from tests.accounts.helpers import csrf_of, make_user, sign_in
@@ -96,12 +96,12 @@ async def test_dim_has_one_numbered_row_per_unit_with_proposals_by_category(
     await seed(client)
     await answer_first(client)
     document = parse(sample("v2"))
-    units = reports.dim_units(document)
+    units = dim.dim_units(document)
     xlsx = await client.get(f"{V2}/dim.xlsx")
     assert xlsx.status_code == 200
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     header = [c.value for c in sheet[4]]
-    assert header == list(reports.DIM_HEADERS)
+    assert header == list(dim.DIM_HEADERS)
     numbers = [row[0].value for row in sheet.iter_rows(min_row=5)]
     assert numbers == [str(n) for n in range(1, len(units) + 2)]
     target = 2 + [u.path for u in units].index("pasal-6/ayat-1")
