@@ -26,12 +26,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 from starlette.applications import Starlette
-from starlette.types import ASGIApp, Message
+from starlette.types import ASGIApp
 from tortoise.context import TortoiseContext
 
 from benchmarks import bare_app
 from benchmarks.bench_serve import VERSION_PATH
-from benchmarks.common import ROOT, Disturbance, calibration_ms, machine_line, table, warn_if_busy
+from benchmarks.common import (
+    ROOT,
+    Disturbance,
+    asgi_request,
+    calibration_ms,
+    machine_line,
+    table,
+    warn_if_busy,
+)
 from portal.app import create_app
 from portal.config import Settings
 from portal.db import migrate_database, tortoise_config
@@ -42,38 +50,7 @@ from portal.web.pages import BodyStore
 
 async def call(app: ASGIApp, path: str, headers: dict[str, str]) -> tuple[int, int, dict[str, str]]:
     """One GET through the ASGI app; its status, body size and response headers."""
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"127.0.0.1")] + [(k.lower().encode(), v.encode()) for k, v in headers.items()],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-        "state": {},
-    }
-    status = 0
-    size = 0
-    response_headers: dict[str, str] = {}
-
-    async def receive() -> Message:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: Message) -> None:
-        nonlocal status, size
-        if message["type"] == "http.response.start":
-            status = message["status"]
-            response_headers.update((k.decode(), v.decode()) for k, v in message.get("headers", []))
-        elif message["type"] == "http.response.body":
-            size += len(message.get("body", b""))
-
-    await app(scope, receive, send)
-    return status, size, response_headers
+    return await asgi_request(app, "GET", path, headers=headers)
 
 
 async def measure(

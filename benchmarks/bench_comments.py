@@ -32,11 +32,11 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
-from starlette.types import ASGIApp, Message
+from starlette.types import ASGIApp
 from tortoise import connections
 from tortoise.context import TortoiseContext
 
-from benchmarks.common import ROOT, calibration_ms, machine_line, table, warn_if_busy
+from benchmarks.common import ROOT, asgi_request, calibration_ms, machine_line, table, warn_if_busy
 from portal.app import create_app
 from portal.config import Settings
 from portal.consultation import reports
@@ -53,44 +53,6 @@ REGIONS = ("Kota Serang", "Kota Cilegon", "Kabupaten Lebak", "Kabupaten Tangeran
 # Comment texts draw on the words of the sample draft itself (a realistic vocabulary:
 # unrelated comments rarely share four words in a row).
 WORDS = tuple(re.findall(r"\w+", (DRAFTS / "v2.md").read_text(encoding="utf-8").lower()))
-
-
-async def request(
-    app: ASGIApp,
-    method: str,
-    path: str,
-    body: bytes = b"",
-    headers: dict[str, str] | None = None,
-    ip: str = "127.0.0.1",
-) -> tuple[int, int, dict[str, str]]:
-    path, _, query = path.partition("?")
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
-        "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "",
-        "headers": [(b"host", b"127.0.0.1")] + [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
-        "client": (ip, 50000), "server": ("127.0.0.1", 8000), "state": {},
-    }  # fmt: skip
-    status, size = 0, 0
-    out: dict[str, str] = {}
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if sent:
-            await asyncio.sleep(3600)
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    async def send(message: Message) -> None:
-        nonlocal status, size
-        if message["type"] == "http.response.start":
-            status = message["status"]
-            out.update((k.decode(), v.decode()) for k, v in message.get("headers", []))
-        elif message["type"] == "http.response.body":
-            size += len(message.get("body", b""))
-
-    await app(scope, receive, send)
-    return status, size, out
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -150,11 +112,11 @@ async def seed(count: int, rng: random.Random) -> tuple[Version, list[str], str]
 
 async def timed_gets(app: ASGIApp, path: str, count: int) -> tuple[int, list[float]]:
     status = 0
-    await request(app, "GET", path)
+    await asgi_request(app, "GET", path)
     times = []
     for _ in range(count):
         begin = time.perf_counter()
-        status, _, _ = await request(app, "GET", path)
+        status, _, _ = await asgi_request(app, "GET", path)
         times.append(time.perf_counter() - begin)
     return status, times
 
@@ -181,7 +143,7 @@ async def submissions(
                     "email": f"kirim{k}@contoh.id",
                 }
             ).encode()
-            status, _, headers = await request(
+            status, _, headers = await asgi_request(
                 app, "POST", path, form,
                 {"cookie": f"csrf={cookie}", "content-type": "application/x-www-form-urlencoded"},
                 ip=f"10.{number}.{k // 250 % 250}.{k % 250}",
@@ -200,10 +162,10 @@ async def consume(app: ASGIApp, path: str) -> tuple[float, int, int]:
     """Seconds and bytes of one GET read to the end, then (in a second run, since tracing
     every allocation slows Python down several times) the peak of Python memory."""
     begin = time.perf_counter()
-    _, size, _ = await request(app, "GET", path)
+    _, size, _ = await asgi_request(app, "GET", path)
     elapsed = time.perf_counter() - begin
     tracemalloc.start()
-    await request(app, "GET", path)
+    await asgi_request(app, "GET", path)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return elapsed, size, peak
@@ -283,10 +245,10 @@ async def run(args: argparse.Namespace) -> None:
             )
             for name in ("dim.xlsx", "dim.docx"):
                 begin = time.perf_counter()
-                status, size, _ = await request(app, "GET", f"{base}/{name}")
+                status, size, _ = await asgi_request(app, "GET", f"{base}/{name}")
                 print(f"{name}: {time.perf_counter() - begin:.2f} s, {size / 1e3:.0f} kB, status {status}")
             begin = time.perf_counter()
-            status, _, _ = await request(app, "GET", f"{base}/akuntabilitas.json")
+            status, _, _ = await asgi_request(app, "GET", f"{base}/akuntabilitas.json")
             print(
                 f"accountability figures (computed): {(time.perf_counter() - begin) * 1000:.0f} ms, status {status}"
             )

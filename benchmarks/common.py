@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 import platform
@@ -12,6 +13,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from starlette.types import ASGIApp, Message
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "drafts" / "jamsos-ketenagakerjaan" / "v2.md"
@@ -154,3 +157,43 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(
         [line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *(line(r) for r in rows)]
     )
+
+
+async def asgi_request(
+    app: ASGIApp,
+    method: str,
+    path: str,
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+    ip: str = "127.0.0.1",
+) -> tuple[int, int, dict[str, str]]:
+    """One request through an ASGI app in process (no server, no socket): its status,
+    body size and response headers."""
+    path, _, query = path.partition("?")
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
+        "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "",
+        "headers": [(b"host", b"127.0.0.1")] + [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
+        "client": (ip, 50000), "server": ("127.0.0.1", 8000), "state": {},
+    }  # fmt: skip
+    status, size = 0, 0
+    out: dict[str, str] = {}
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            await asyncio.sleep(3600)
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: Message) -> None:
+        nonlocal status, size
+        if message["type"] == "http.response.start":
+            status = message["status"]
+            out.update((k.decode(), v.decode()) for k, v in message.get("headers", []))
+        elif message["type"] == "http.response.body":
+            size += len(message.get("body", b""))
+
+    await app(scope, receive, send)
+    return status, size, out

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from portal.document import Document, Node
 from portal.versions.mapping import KINDS, Alignment, Kind, Mapping
 from portal.versions.pairing import Pair, longest_increasing, pair_texts, similarity, splits_and_merges
+from portal.versions.pins import Pin, Pins
 from portal.versions.walk import (
     STRUCTURE,
     UNIT_KINDS,
@@ -31,15 +32,11 @@ __all__ = ["KINDS", "UNIT_KINDS", "Alignment", "Kind", "Mapping", "Pin", "align"
 MOVE_THRESHOLD = 0.65  # a Pasal paired far from its place must be clearly the same one
 LONE_UNIT = 0.35  # a unit rewritten in place, alone between two unchanged ones
 
-Pin = tuple[str | None, str | None]
-
 
 class _Aligner:
     def __init__(self, old: Document, new: Document, pins: Sequence[Pin] = ()) -> None:
         self.old, self.new = old, new
-        # A drafter's corrections: old path → new path (None: deleted), new path → old (None: inserted).
-        self.pin_old = {o: n for o, n in pins if o is not None}
-        self.pin_new = {n: o for o, n in pins if n is not None}
+        self.pins = Pins.of(pins)
         self._texts: dict[int, str] = {}
         self._full: dict[int, str] = {}
         self.followed: set[str] = set()  # Penjelasan already mapped with an identical Pasal
@@ -104,58 +101,6 @@ class _Aligner:
             return "same" if old.path == new.path else "renumbered"
         return "edited"
 
-    # -- corrections --------------------------------------------------------------
-    def pinned(
-        self,
-        pairs: list[Pair],
-        old_nodes: list[Node],
-        new_nodes: list[Node],
-        old_texts: list[str],
-        new_texts: list[str],
-    ) -> list[Pair]:
-        """The automatic pairs, overruled by the drafter's corrections that concern these nodes."""
-        if not (self.pin_old or self.pin_new):
-            return pairs
-        old_at = {n.path: i for i, n in enumerate(old_nodes)}
-        new_at = {n.path: j for j, n in enumerate(new_nodes)}
-        kept = [
-            p
-            for p in pairs
-            if old_nodes[p.old].path not in self.pin_old and new_nodes[p.new].path not in self.pin_new
-        ]
-        for o, n in self.pin_old.items():
-            if n is not None and o in old_at and n in new_at:
-                i, j = old_at[o], new_at[n]
-                kept.append(Pair(i, j, similarity(old_texts[i], new_texts[j])))
-        return sorted(kept, key=lambda p: p.old)
-
-    def corrected_inside(self, old: Node, new: Node) -> bool:
-        old_prefix, new_prefix = old.path + "/", new.path + "/"
-        return any(p.startswith(old_prefix) for p in self.pin_old) or any(
-            p.startswith(new_prefix) for p in self.pin_new
-        )
-
-    def unpinned(
-        self,
-        old_nodes: list[Node],
-        new_nodes: list[Node],
-        splits: dict[int, list[int]],
-        merges: dict[int, list[int]],
-    ) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
-        """Splits and merges that touch a corrected node give way to the correction."""
-        if not (self.pin_old or self.pin_new):
-            return splits, merges
-
-        def free(olds: list[int], news: list[int]) -> bool:
-            return not any(old_nodes[i].path in self.pin_old for i in olds) and not any(
-                new_nodes[j].path in self.pin_new for j in news
-            )
-
-        return (
-            {i: parts for i, parts in splits.items() if free([i], parts)},
-            {j: parts for j, parts in merges.items() if free(parts, [j])},
-        )
-
     # -- levels -----------------------------------------------------------------
     def structure(self) -> dict[str, str]:
         """Align BAB, Bagian and Paragraf by title; returns old path → new path."""
@@ -178,10 +123,12 @@ class _Aligner:
         old_texts = [self.text(n) for n in old_nodes]
         new_texts = [self.text(n) for n in new_nodes]
         pairs = pair_texts(old_texts, new_texts, move_threshold=MOVE_THRESHOLD)
-        pairs = self.pinned(pairs, old_nodes, new_nodes, old_texts, new_texts)
+        pairs = self.pins.apply(pairs, old_nodes, new_nodes, old_texts, new_texts)
         in_order = {id(pairs[k]) for k in longest_increasing(pairs)}
         groups: list[tuple[list[Node], list[Node]]] = []
-        splits, merges = self.unpinned(old_nodes, new_nodes, *splits_and_merges(old_texts, new_texts, pairs))
+        splits, merges = self.pins.give_way(
+            old_nodes, new_nodes, *splits_and_merges(old_texts, new_texts, pairs)
+        )
         paired_old = {p.old for p in pairs}
         paired_new = {p.new for p in pairs}
         for p in pairs:
@@ -224,8 +171,10 @@ class _Aligner:
         old_texts = [self.text(n) for n in old_nodes]
         new_texts = [self.text(n) for n in new_nodes]
         pairs = pair_texts(old_texts, new_texts, lone_threshold=LONE_UNIT)
-        pairs = self.pinned(pairs, old_nodes, new_nodes, old_texts, new_texts)
-        splits, merges = self.unpinned(old_nodes, new_nodes, *splits_and_merges(old_texts, new_texts, pairs))
+        pairs = self.pins.apply(pairs, old_nodes, new_nodes, old_texts, new_texts)
+        splits, merges = self.pins.give_way(
+            old_nodes, new_nodes, *splits_and_merges(old_texts, new_texts, pairs)
+        )
         return self._emit(old_nodes, new_nodes, pairs, own_only=True, splits=splits, merges=merges)
 
     def _emit(
@@ -393,7 +342,7 @@ class _Aligner:
             elif (
                 len(old_roots) == len(new_roots) == 1
                 and self.identical(old_roots[0], new_roots[0])
-                and not self.corrected_inside(old_roots[0], new_roots[0])
+                and not self.pins.inside(old_roots[0], new_roots[0])
             ):
                 unit_map.update(self.follow_identical(old_roots[0], new_roots[0]))
             else:
