@@ -515,7 +515,10 @@ def portal_diffs(old: Document, new: Document, alignment: Alignment) -> list[tup
     for m in alignment.mappings:
         if m.old is None or m.new is None:
             continue
-        a, b = own_text(old_index[m.old]), own_text(new_index[m.new])
+        o, n = old_index[m.old], new_index[m.new]
+        if o.text == n.text and o.heading == n.heading:
+            continue  # the same own text (as compare() skips it)
+        a, b = own_text(o), own_text(n)
         if a != b:
             out.append((a, b, word_diff(a, b)))
     return out

@@ -225,10 +225,14 @@ class Document:
     children: list[Node] = field(default_factory=list)
 
     def walk(self) -> Iterator[Node]:
+        return iter(self.descendants())
+
+    def descendants(self) -> list[Node]:
+        """Every node, in document order, as a list."""
         out: list[Node] = []
         for child in self.children:
             out.extend(child.descendants())
-        return iter(out)
+        return out
 
     def paths(self) -> list[str]:
         return [node.path for node in self.walk()]

@@ -14,7 +14,15 @@ from collections.abc import Sequence
 
 from portal.document import Document, Node
 from portal.versions.mapping import KINDS, Alignment, Kind, Mapping
-from portal.versions.pairing import Pair, longest_increasing, pair_texts, similarity, splits_and_merges
+from portal.versions.pairing import (
+    THRESHOLD,
+    Pair,
+    longest_increasing,
+    masked,
+    pair_texts,
+    similarity,
+    splits_and_merges,
+)
 from portal.versions.pins import Pin, Pins
 from portal.versions.walk import (
     STRUCTURE,
@@ -23,6 +31,7 @@ from portal.versions.walk import (
     norm,
     ordered,
     parents,
+    pasal_texts,
     subtree_text,
     units_of,
 )
@@ -37,15 +46,19 @@ class _Aligner:
     def __init__(self, old: Document, new: Document, pins: Sequence[Pin] = ()) -> None:
         self.old, self.new = old, new
         self.pins = Pins.of(pins)
-        self._texts: dict[int, str] = {}
-        self._full: dict[int, str] = {}
-        self.followed: set[str] = set()  # Penjelasan already mapped with an identical Pasal
-        self.old_nodes = list(old.walk())
-        self.new_nodes = list(new.walk())
-        self.old_index = {n.path: n for n in self.old_nodes}
-        self.new_index = {n.path: n for n in self.new_nodes}
+        self.followed: set[str] = set()  # Penjelasan already mapped with an alike Pasal
+        self.old_nodes = old.descendants()
+        self.new_nodes = new.descendants()
         self.old_kinds = by_kind(self.old_nodes)
         self.new_kinds = by_kind(self.new_nodes)
+        # Texts are joined once, when first needed (most units never are: their Pasal
+        # is followed node by node); every Pasal's is, for pairing them.
+        self._texts = pasal_texts(self.old_kinds.get("pasal", []))
+        self._texts.update(pasal_texts(self.new_kinds.get("pasal", [])))
+        self._full: dict[int, str] = {}
+        self.undecided: set[tuple[str, str]] = set()  # Pasal pairs whose kind waits for their units
+        self.old_index = {n.path: n for n in self.old_nodes}
+        self.new_index = {n.path: n for n in self.new_nodes}
         self.old_parent = parents(old)
         self.new_parent = parents(new)
         self.result: dict[tuple[str | None, str | None], Mapping] = {}
@@ -55,46 +68,44 @@ class _Aligner:
         self.result[key] = Mapping(key[0], key[1], kind, score)
 
     def text(self, node: Node) -> str:
-        """subtree_text, computed once per node (children reuse their own)."""
-        key = id(node)
-        found = self._texts.get(key)
+        """subtree_text: the node's own text with its units'."""
+        found = self._texts.get(id(node))
         if found is None:
-            # Stored texts are already single-spaced (the parser joins lines with one space).
-            parts = [node.heading or "", node.text]
-            parts += [self.text(c) for c in node.children if c.kind in UNIT_KINDS]
-            found = " ".join(p for p in parts if p)
-            self._texts[key] = found
+            parts = [p for unit in units_of(node) for p in (unit.heading, unit.text) if p]
+            found = self._texts[id(node)] = " ".join([p for p in (node.heading, node.text) if p] + parts)
         return found
 
     def full(self, node: Node) -> str:
-        """_full_text, computed once per node."""
+        """Every word under the node, its Penjelasan labels included."""
         if node.kind in UNIT_KINDS:
-            return self.text(node)  # units hold only units: the same text, already kept
-        key = id(node)
-        found = self._full.get(key)
-        if found is None:
-            parts = [node.heading or "", node.text, *(self.full(c) for c in node.children)]
-            found = " ".join(p for p in parts if p)
-            self._full[key] = found
+            return self.text(node)  # units hold only units
+        found = self._full.get(id(node))
+        if found is None:  # the heading and text of every node under it, in order
+            parts = [p for d in node.descendants() for p in (d.heading, d.text) if p]
+            found = self._full[id(node)] = " ".join(parts)
         return found
 
     def head_text(self, node: Node, limit: int = 400) -> str:
         """A BAB/Bagian/Paragraf: its title and the start of its Pasal, to align by."""
         parts = [node.heading or ""]
         size = 0
-        for pasal in node.walk():
-            if pasal.kind == "pasal":
-                text = self.text(pasal)
+        stack = list(reversed(node.children))
+        while stack and size < limit:
+            child = stack.pop()
+            if child.kind == "pasal":
+                text = self.text(child)
                 parts.append(text)
                 size += len(text)
-                if size >= limit:
-                    break
+            elif child.kind in STRUCTURE:
+                stack.extend(reversed(child.children))
         return " ".join(parts)[: limit + len(node.heading or "") + 1]
 
     # -- kinds ------------------------------------------------------------------
     def plain_kind(self, old: Node, new: Node, *, own_only: bool) -> Kind:
         if own_only:
-            equal = norm(old.text) == norm(new.text) and (old.heading or "") == (new.heading or "")
+            equal = (old.text == new.text or norm(old.text) == norm(new.text)) and (old.heading or "") == (
+                new.heading or ""
+            )
         else:
             equal = self.full(old) == self.full(new)
         if equal:
@@ -135,12 +146,13 @@ class _Aligner:
             o, n = old_nodes[p.old], new_nodes[p.new]
             if p.old in splits or p.new in merges:
                 continue
-            kind = self.plain_kind(o, n, own_only=False)
             old_home = self.old_parent.get(o.path)
             new_home = self.new_parent.get(n.path)
             if (old_home is not None and containers.get(old_home) != new_home) or id(p) not in in_order:
-                kind = "moved"
-            self.add(o, n, kind, p.score)
+                self.add(o, n, "moved", p.score)
+            else:  # same, renumbered or edited: known once the units are walked (see run)
+                self.add(o, n, "edited", p.score)
+                self.undecided.add((o.path, n.path))
             groups.append(([o], [n]))
         for i, parts in splits.items():
             for j in parts:
@@ -303,25 +315,88 @@ class _Aligner:
             self.add(None, n, "inserted", 0.0)
 
     # -- all ----------------------------------------------------------------------
-    def identical(self, old: Node, new: Node) -> bool:
-        """The same words in the same shape (only numbers may differ): most Pasal between versions."""
-        if self.full(old) != self.full(new):
-            return False
-        old_shape = [(n.kind, n.marker is None) for n in old.walk()]
-        return old_shape == [(n.kind, n.marker is None) for n in new.walk()]
+    def alike(self, old: Node, new: Node, unit_map: dict[str, str]) -> bool:
+        """Map, node by node, two Pasal of the same shape whose units can only be paired
+        in place (their Penjelasan too); False, with nothing mapped, when the units
+        must be aligned one by one.
 
-    def follow_identical(self, old: Node, new: Node) -> dict[str, str]:
-        """Map everything under an identical Pasal node by node (its Penjelasan too)."""
-        mapped: dict[str, str] = {}
-        for o, n in zip(old.walk(), new.walk(), strict=True):
-            if o is old:
-                continue
-            self.add(o, n, "same" if o.path == n.path else "renumbered", 1.0)
+        Most Pasal between two versions are like this: unchanged, citing renumbered
+        provisions, or with words edited in a unit or a Penjelasan. A unit whose words
+        changed must still be like its counterpart (the pairing's threshold), and two
+        such units side by side (perhaps one deleted, another inserted) are left to
+        the full alignment."""
+        pairs: list[tuple[Node, Node]] = []
+        stack = [(old, new)]
+        same = True
+        while stack:
+            o, n = stack.pop()
+            if o.kind != n.kind or (o.marker is None) is not (n.marker is None):
+                return False
+            if o.children:
+                if len(o.children) != len(n.children):
+                    return False
+                stack += zip(reversed(o.children), reversed(n.children), strict=True)
+            elif n.children:
+                return False
+            if same and (o.text != n.text or o.heading != n.heading):
+                same = False
+            pairs.append((o, n))
+        del pairs[0]  # the Pasal themselves
+        found: list[Mapping] = []
+        if same:
+            for o, n in pairs:
+                found.append(Mapping(o.path, n.path, "same" if o.path == n.path else "renumbered", 1.0))
+        else:
+            changed_before = False  # the previous unit's words changed
+            for o, n in pairs:
+                kind: Kind
+                if o.kind in UNIT_KINDS:
+                    if not o.children and o.text == n.text and o.heading == n.heading:
+                        # an unchanged unit with nothing under it
+                        kind = "same" if o.path == n.path else "renumbered"
+                        found.append(Mapping(o.path, n.path, kind, 1.0))
+                        changed_before = False
+                        continue
+                    text_o, text_n = self.text(o), self.text(n)
+                    if text_o == text_n:
+                        score, changed = 1.0, False
+                    else:
+                        score = similarity(text_o, text_n)
+                        changed = o.text != n.text and masked(o.text) != masked(n.text)
+                        if changed and (changed_before or score < THRESHOLD):
+                            return False
+                    changed_before = changed
+                    own_only = True
+                elif o.marker is not None:  # a label inside a Penjelasan
+                    score = similarity(o.text, n.text)
+                    own_only = True
+                else:
+                    score = similarity(self.full(o), self.full(n))
+                    own_only = False
+                if o.text == n.text and o.heading == n.heading and (own_only or score == 1.0):
+                    kind = "same" if o.path == n.path else "renumbered"
+                else:
+                    kind = self.plain_kind(o, n, own_only=own_only)
+                found.append(Mapping(o.path, n.path, kind, score))
+        self.decide(old, new, same)
+        result, followed = self.result, self.followed
+        for (o, n), mapping in zip(pairs, found, strict=True):
+            result[(o.path, n.path)] = mapping
             if o.kind in UNIT_KINDS:
-                mapped[o.path] = n.path
+                unit_map[o.path] = n.path
             else:
-                self.followed.add(o.path)
-        return mapped
+                followed.add(o.path)
+        return True
+
+    def decide(self, old: Node, new: Node, same: bool | None) -> None:
+        """The kind of a Pasal pair left undecided by pasal()."""
+        if (old.path, new.path) not in self.undecided:
+            return
+        if same is None:
+            same = self.full(old) == self.full(new)
+        kind: Kind = ("same" if old.path == new.path else "renumbered") if same else "edited"
+        if kind != "edited":
+            self.add(old, new, kind, self.result[(old.path, new.path)].score)
 
     def run(self) -> Alignment:
         containers = self.structure()
@@ -341,11 +416,13 @@ class _Aligner:
                         self.add(None, unit, "inserted", 0.0)
             elif (
                 len(old_roots) == len(new_roots) == 1
-                and self.identical(old_roots[0], new_roots[0])
                 and not self.pins.inside(old_roots[0], new_roots[0])
+                and self.alike(old_roots[0], new_roots[0], unit_map)
             ):
-                unit_map.update(self.follow_identical(old_roots[0], new_roots[0]))
+                pass
             else:
+                if len(old_roots) == len(new_roots) == 1:
+                    self.decide(old_roots[0], new_roots[0], None)
                 unit_map.update(self.units(old_roots, new_roots))
         self.konsiderans()
         self.penjelasan(unit_map)

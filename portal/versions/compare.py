@@ -262,7 +262,9 @@ def compare(old: Document, new: Document, alignment: Alignment | None = None) ->
         o = old_index.get(m.old) if m.old else None
         n = new_index.get(m.new) if m.new else None
         pieces = None
-        if o is not None and n is not None and own_text(o) != own_text(n):
-            pieces = word_diff(own_text(o), own_text(n))
+        if o is not None and n is not None and (o.text != n.text or o.heading != n.heading):
+            old_text, new_text = own_text(o), own_text(n)
+            if old_text != new_text:
+                pieces = word_diff(old_text, new_text)
         comparison.changes.append(Change(m, o, n, pieces))
     return comparison

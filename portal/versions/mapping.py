@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Kind = Literal["same", "renumbered", "edited", "moved", "split", "merged", "deleted", "inserted"]
 KINDS: tuple[Kind, ...] = ("same", "renumbered", "edited", "moved", "split", "merged", "deleted", "inserted")
 
 
-@dataclass(frozen=True)
-class Mapping:
-    """One line of the alignment: ``old`` → ``new`` (either may be None)."""
+class Mapping(NamedTuple):
+    """One line of the alignment: ``old`` → ``new`` (either may be None).
+
+    A named tuple, not a dataclass: an alignment of two 500-Pasal drafts builds some
+    6,000 of them, and a tuple is made several times faster."""
 
     old: str | None
     new: str | None

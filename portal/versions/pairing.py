@@ -12,20 +12,31 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import pairwise
+from math import ceil
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
 
 THRESHOLD = 0.5  # below this similarity two texts are different provisions
 POSITION_WEIGHT = 0.05  # how much a difference in relative position costs, as a tie-breaker
+IN_PLACE = 0.9  # items this like the one in their place are taken as edited there
 
 
-@dataclass(frozen=True)
-class Pair:
+class Pair(NamedTuple):
     old: int
     new: int
     score: float
+
+
+_DIGITS = str.maketrans("", "", "0123456789")
+
+
+def masked(text: str) -> str:
+    """The text without its digits: equal for two provisions that differ only in the
+    numbers they cite (most Pasal after a renumbering) or state."""
+    return text.translate(_DIGITS)
 
 
 def similarity(a: str, b: str) -> float:
@@ -73,6 +84,13 @@ def _greedy(
         i, j = old_ids[0], new_ids[0]
         raw = float(fuzz.ratio(old[i], new[j], score_cutoff=threshold * 100)) / 100.0
         return [Pair(i, j, raw)] if raw >= threshold and raw > 0 else []
+    if len(old_ids) == len(new_ids):  # as many old as new: were they edited in place?
+        in_place = [
+            Pair(i, j, float(fuzz.ratio(old[i], new[j], score_cutoff=IN_PLACE * 100)) / 100.0)
+            for i, j in zip(old_ids, new_ids, strict=True)
+        ]
+        if all(p.score >= IN_PLACE for p in in_place):
+            return in_place
     candidates: list[tuple[float, float, int, int]] = []
     for i in old_ids:
         for j in new_ids:
@@ -91,6 +109,31 @@ def _greedy(
         used_new.add(j)
         pairs.append(Pair(i, j, raw))
     return pairs
+
+
+def _equal_but_numbers(
+    old: Sequence[str], new: Sequence[str], exact: list[Pair], threshold: float
+) -> list[Pair]:
+    taken_old = {p.old for p in exact}
+    taken_new = {p.new for p in exact}
+    if len(taken_old) == len(old) or len(taken_new) == len(new):
+        return []
+    by_mask: dict[str, list[int]] = defaultdict(list)
+    for j, text in enumerate(new):
+        if j not in taken_new:
+            by_mask[masked(text)].append(j)
+    found: list[Pair] = []
+    if not by_mask:
+        return found
+    for i, text in enumerate(old):
+        if i in taken_old:
+            continue
+        slots = by_mask.get(masked(text))
+        if slots:
+            score = similarity(text, new[slots[0]])
+            if score >= threshold:
+                found.append(Pair(i, slots.pop(0), score))
+    return found
 
 
 def pair_texts(
@@ -115,6 +158,13 @@ def pair_texts(
         slots = by_text.get(text)
         if slots:
             exact.append(Pair(i, slots.pop(0), 1.0))
+    # 1b. Texts equal but for their numbers (a renumbered reference, a changed amount):
+    #     paired the same way, scored by their real similarity.
+    if len(exact) < min(len(old), len(new)):
+        exact += _equal_but_numbers(old, new, exact, threshold)
+        exact.sort()
+    if len(exact) == len(old) or len(exact) == len(new):
+        return exact  # one side is all paired: nothing is left to compare
     # 2. The exact pairs that keep their order are anchors; between two anchors,
     #    the remaining items are compared with each other only.
     anchors = [exact[k] for k in sorted(longest_increasing(exact))]
@@ -143,6 +193,17 @@ def pair_texts(
     return sorted(pairs, key=lambda p: p.old)
 
 
+def _inside(part: str, whole: str) -> bool:
+    """``part`` is like some stretch of ``whole`` (partial ratio ≥ 80).
+
+    The partial ratio of long texts is slow (milliseconds); it is computed only
+    where the longest common subsequence allows it: a stretch of ``whole`` matching
+    ``part`` at 80 % shares at least 80 % of ``part``'s characters with it, in order."""
+    if LCSseq.similarity(part, whole, score_cutoff=ceil(0.8 * len(part))) == 0:
+        return False
+    return fuzz.partial_ratio(part, whole, score_cutoff=80) >= 80
+
+
 SPLIT_GAIN = 0.08  # how much better "old ≈ new1 + new2" must score than "old ≈ new1"
 
 
@@ -163,7 +224,7 @@ def splits_and_merges(
             if source is None or source in splits:
                 continue
             i = source
-            if len(new[j]) >= len(old[i]) or fuzz.partial_ratio(new[j], old[i], score_cutoff=80) < 80:
+            if len(new[j]) >= len(old[i]) or not _inside(new[j], old[i]):
                 continue
             parts = sorted((neighbour, j))
             joined = " ".join(new[k] for k in parts)
@@ -178,7 +239,7 @@ def splits_and_merges(
             if target is None or target in merges or neighbour in splits:
                 continue
             j = target
-            if len(old[i]) >= len(new[j]) or fuzz.partial_ratio(old[i], new[j], score_cutoff=80) < 80:
+            if len(old[i]) >= len(new[j]) or not _inside(old[i], new[j]):
                 continue
             parts = sorted((neighbour, i))
             joined = " ".join(old[k] for k in parts)

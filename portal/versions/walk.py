@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 
 from portal.document import Document, Node
 from portal.versions.mapping import Mapping
@@ -23,11 +22,29 @@ def subtree_text(node: Node) -> str:
     return norm(" ".join(p for p in parts if p))
 
 
-def units_of(node: Node) -> Iterator[Node]:
-    for child in node.children:
-        if child.kind in UNIT_KINDS:
-            yield child
-            yield from units_of(child)
+def units_of(node: Node) -> list[Node]:
+    """The ayat, huruf and angka under a node, in document order."""
+    out: list[Node] = []
+    stack = [c for c in reversed(node.children) if c.kind in UNIT_KINDS]
+    while stack:
+        unit = stack.pop()
+        out.append(unit)
+        if unit.children:
+            stack.extend(c for c in reversed(unit.children) if c.kind in UNIT_KINDS)
+    return out
+
+
+def pasal_texts(pasal: list[Node]) -> dict[int, str]:
+    """subtree_text of each Pasal, keyed by ``id``: its own words and those of every
+    unit under it, in order (the units of a unit are units; its Penjelasan is not)."""
+    out: dict[int, str] = {}
+    for node in pasal:
+        parts = [node.heading, node.text] if node.heading else [node.text]
+        for child in node.children:
+            if child.kind in UNIT_KINDS:
+                parts += [p for unit in child.descendants() for p in (unit.heading, unit.text) if p]
+        out[id(node)] = " ".join([p for p in parts if p])
+    return out
 
 
 def by_kind(nodes: list[Node]) -> dict[str, list[Node]]:
@@ -40,37 +57,66 @@ def by_kind(nodes: list[Node]) -> dict[str, list[Node]]:
 def parents(document: Document) -> dict[str, str]:
     """Pasal path → the path of its BAB, Bagian or Paragraf."""
     out: dict[str, str] = {}
-
-    def visit(node: Node, home: str | None) -> None:
-        if node.kind == "pasal" and home is not None:
-            out[node.path] = home
-        for child in node.children:
-            visit(child, node.path if node.kind in STRUCTURE else home)
-
-    for node in document.children:
-        visit(node, None)
+    stack: list[tuple[Node, str | None]] = [(node, None) for node in reversed(document.children)]
+    while stack:
+        node, home = stack.pop()
+        if node.kind == "pasal":
+            if home is not None:
+                out[node.path] = home
+            continue  # nothing under a Pasal has a home of its own
+        inner = node.path if node.kind in STRUCTURE else home
+        stack.extend((child, inner) for child in reversed(node.children))
     return out
 
 
 def ordered(old: list[Node], new: list[Node], mappings: list[Mapping]) -> list[Mapping]:
-    """New document order; deleted old provisions right after their old predecessor."""
-    new_pos = {node.path: k for k, node in enumerate(new)}
-    old_paths = [node.path for node in old]
-    old_pos = {path: k for k, path in enumerate(old_paths)}
-    anchor: dict[str, float] = {}
+    """New document order; deleted old provisions right after their old predecessor.
+
+    Mappings to one new provision (a merge) follow the old order. A deleted provision
+    goes after the new place of the last old provision before it that has one."""
+    to_new: dict[str, list[Mapping]] = {}
+    gone: dict[str, Mapping] = {}
+    last_new: dict[str, str] = {}  # old path → the (latest) new path it maps to
+    split: set[str] = set()  # old paths mapped to more than one new path
     for m in mappings:
-        if m.old is not None and m.new is not None:
-            anchor[m.old] = max(anchor.get(m.old, -1.0), float(new_pos[m.new]))
-    last = -1.0
-    placed: dict[str, float] = {}
-    for path in old_paths:
-        if path in anchor:
-            last = anchor[path]
-        placed[path] = last + 0.5
-
-    def key(m: Mapping) -> tuple[float, int]:
-        if m.new is not None:
-            return (float(new_pos[m.new]), old_pos.get(m.old or "", -1))
-        return (placed[m.old or ""], old_pos[m.old or ""])
-
-    return sorted(mappings, key=key)
+        if m.new is None:
+            gone[m.old] = m  # type: ignore[index]
+            continue
+        here = to_new.get(m.new)
+        if here is None:
+            to_new[m.new] = [m]
+        else:
+            here.append(m)
+        if m.old is not None:
+            if m.old in last_new:
+                split.add(m.old)
+            last_new[m.old] = m.new
+    if split:
+        new_pos = {node.path: k for k, node in enumerate(new)}
+        for m in mappings:
+            if m.old in split and m.new is not None and new_pos[m.new] > new_pos[last_new[m.old]]:
+                last_new[m.old] = m.new
+    # Each deleted provision hangs after the new place of the last anchored old one.
+    after: dict[str | None, list[Mapping]] = {}  # new path (None: the start) → deleted
+    if gone:
+        anchor: str | None = None
+        for node in old:
+            anchor = last_new.get(node.path, anchor)
+            found = gone.get(node.path)
+            if found is not None:
+                after.setdefault(anchor, []).append(found)
+    out: list[Mapping] = after.get(None, [])
+    old_pos: dict[str, int] = {}
+    for node in new:
+        here = to_new.get(node.path)
+        if here is not None:
+            if len(here) > 1:
+                if not old_pos:
+                    old_pos = {n.path: k for k, n in enumerate(old)}
+                here.sort(key=lambda m: old_pos.get(m.old, -1) if m.old is not None else -1)
+            out += here
+        if after:
+            hanging = after.get(node.path)
+            if hanging:
+                out += hanging
+    return out

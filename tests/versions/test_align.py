@@ -158,3 +158,61 @@ def test_pasal_inserted_in_the_middle_renumbers_the_rest() -> None:
         ("pasal-2", "pasal-3"): "renumbered",
         ("pasal-3", "pasal-4"): "renumbered",
     }
+
+
+def test_pasal_differing_only_in_cited_numbers_anchor_the_alignment() -> None:
+    """Between a moved and an inserted Pasal, Pasal whose only change is a renumbered
+    reference pair in place (edited, not moved), and so do their ayat."""
+    body = [
+        "(1) Pengawasan atas pelaksanaan kewajiban sebagaimana dimaksud dalam Pasal {a} dilakukan oleh Dinas.\n\n"
+        "(2) Pengawasan atas pelaksanaan kewajiban sebagaimana dimaksud dalam Pasal {b} dilakukan oleh Dinas.",
+        "Dinas melakukan pendataan Pekerja Bukan Penerima Upah di setiap Kabupaten/Kota.",
+        "Gubernur menetapkan besaran bantuan iuran bagi nelayan kecil.",
+    ]
+    old = small("a", "".join(f"##### Pasal {i + 1}\n\n{t.format(a=5, b=6)}\n\n" for i, t in enumerate(body)))
+    new_body = [
+        "Perusahaan Aplikasi menyampaikan data mitra pengemudi kepada Dinas setiap triwulan.",
+        *body,
+    ]
+    new = small(
+        "b", "".join(f"##### Pasal {i + 1}\n\n{t.format(a=6, b=7)}\n\n" for i, t in enumerate(new_body))
+    )
+    found = kinds(align(old, new))
+    assert found[("pasal-1", "pasal-2")] == "edited"
+    # Ayat (1) now cites what ayat (2) used to: they still pair in place, not across.
+    assert found[("pasal-1/ayat-1", "pasal-2/ayat-1")] == "edited"
+    assert found[("pasal-1/ayat-2", "pasal-2/ayat-2")] == "edited"
+    assert ("pasal-1/ayat-2", "pasal-2/ayat-1") not in found
+    assert found[("pasal-2", "pasal-3")] == "renumbered"
+    assert found[(None, "pasal-1")] == "inserted"
+
+
+def test_a_unit_rewritten_in_place_stays_paired_but_two_side_by_side_are_aligned_one_by_one() -> None:
+    ayat = [
+        "Setiap Pemberi Kerja wajib mendaftarkan seluruh Pekerjanya kepada BPJS Ketenagakerjaan.",
+        "Pendaftaran dilakukan paling lama 30 (tiga puluh) hari sejak Pekerja mulai bekerja.",
+        "Gubernur melakukan pembinaan terhadap Pemberi Kerja di Daerah.",
+    ]
+
+    def pasal(units: list[str]) -> str:
+        return "##### Pasal 1\n\n" + "".join(f"({k + 1}) {u}\n\n" for k, u in enumerate(units))
+
+    edited = [
+        ayat[0],
+        ayat[1].replace("30 (tiga puluh)", "14 (empat belas)").replace("mulai", "pertama kali"),
+        ayat[2],
+    ]
+    found = kinds(align(small("a", pasal(ayat)), small("b", pasal(edited))))
+    assert found[("pasal-1", "pasal-1")] == "edited"
+    assert found[("pasal-1/ayat-2", "pasal-1/ayat-2")] == "edited"
+    assert found[("pasal-1/ayat-1", "pasal-1/ayat-1")] == "same"
+    # The second ayat deleted and a new one written at the end: not three edits in place.
+    replaced = [
+        ayat[0],
+        ayat[2],
+        "Bupati/Wali Kota menyampaikan laporan pelaksanaan pendaftaran kepada Gubernur.",
+    ]
+    found = kinds(align(small("a", pasal(ayat)), small("b", pasal(replaced))))
+    assert found[("pasal-1/ayat-2", None)] == "deleted"
+    assert found[("pasal-1/ayat-3", "pasal-1/ayat-2")] == "renumbered"
+    assert found[(None, "pasal-1/ayat-3")] == "inserted"

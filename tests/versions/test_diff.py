@@ -52,3 +52,54 @@ def test_equal_texts_have_no_changes() -> None:
     assert [(p.op, p.text) for p in pieces] == [("equal", "Cukup jelas.")]
     assert changed_share(pieces) == 0.0
     assert changed_share(word_diff("satu dua", "tiga empat")) == 1.0
+
+
+def reference_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """The plain comparison word_diff must equal, from tokenize(): the common head and
+    tail of the two token lists, then difflib over every token between them."""
+    from difflib import SequenceMatcher
+
+    lead_a, lead_b = old[: len(old) - len(old.lstrip())], new[: len(new) - len(new.lstrip())]
+    a = [t.text + t.space for t in tokenize(old)]
+    b = [t.text + t.space for t in tokenize(new)]
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    raw = [("equal", lead_a)] if lead_a == lead_b else [("delete", lead_a), ("insert", lead_b)]
+    raw.append(("equal", "".join(a[:head])))
+    middle_a, middle_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, middle_a, middle_b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            raw.append(("equal", "".join(middle_a[i1:i2])))
+        else:
+            raw += [("delete", "".join(middle_a[i1:i2])), ("insert", "".join(middle_b[j1:j2]))]
+    raw.append(("equal", "".join(a[len(a) - tail :])))
+    merged: list[tuple[str, str]] = []
+    for op, text in raw:
+        if text and merged and merged[-1][0] == op:
+            merged[-1] = (op, merged[-1][1] + text)
+        elif text:
+            merged.append((op, text))
+    return merged
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(WORDS, max_size=30).map(" ".join), st.data())
+def test_the_shortcuts_give_the_same_pieces_as_comparing_every_token(old: str, data: st.DataObject) -> None:
+    """word_diff splits tokens with one regular expression and skips difflib where one
+    word replaces another: the pieces must be those of the plain comparison."""
+    words = old.split(" ")
+    for _ in range(data.draw(st.integers(1, 3))):
+        where = data.draw(st.integers(0, len(words)))
+        action = data.draw(st.sampled_from(["insert", "replace", "delete"]))
+        if action == "insert" or not words[where:]:
+            words.insert(where, data.draw(WORDS))
+        elif action == "replace":
+            words[where] = data.draw(WORDS)
+        else:
+            del words[where]
+    new = " ".join(words)
+    assert [(p.op, p.text) for p in word_diff(old, new)] == reference_diff(old, new)
