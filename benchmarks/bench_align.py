@@ -510,7 +510,7 @@ def _words(text: str) -> int:
 
 def portal_diffs(old: Document, new: Document, alignment: Alignment) -> list[tuple[str, str, list[Piece]]]:
     """Word diffs of every mapping whose wording changed (what compare() computes)."""
-    old_index, new_index = old.index(), new.index()
+    old_index, new_index = alignment.indexes(old, new)
     out = []
     for m in alignment.mappings:
         if m.old is None or m.new is None:

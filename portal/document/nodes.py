@@ -127,7 +127,7 @@ class Metadata:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """One provision or section of a draft.
 

@@ -27,12 +27,10 @@ from portal.versions.pins import Pin, Pins
 from portal.versions.walk import (
     STRUCTURE,
     UNIT_KINDS,
-    by_kind,
     norm,
     ordered,
-    parents,
-    pasal_texts,
     subtree_text,
+    survey,
     units_of,
 )
 
@@ -47,20 +45,16 @@ class _Aligner:
         self.old, self.new = old, new
         self.pins = Pins.of(pins)
         self.followed: set[str] = set()  # Penjelasan already mapped with an alike Pasal
-        self.old_nodes = old.descendants()
-        self.new_nodes = new.descendants()
-        self.old_kinds = by_kind(self.old_nodes)
-        self.new_kinds = by_kind(self.new_nodes)
+        old_survey, new_survey = survey(old), survey(new)
+        self.old_nodes, self.new_nodes = old_survey.nodes, new_survey.nodes
+        self.old_index, self.new_index = old_survey.by_path, new_survey.by_path
+        self.old_kinds, self.new_kinds = old_survey.kinds, new_survey.kinds
+        self.old_parent, self.new_parent = old_survey.homes, new_survey.homes
         # Texts are joined once, when first needed (most units never are: their Pasal
         # is followed node by node); every Pasal's is, for pairing them.
-        self._texts = pasal_texts(self.old_kinds.get("pasal", []))
-        self._texts.update(pasal_texts(self.new_kinds.get("pasal", [])))
+        self._texts = old_survey.texts | new_survey.texts
         self._full: dict[int, str] = {}
         self.undecided: set[tuple[str, str]] = set()  # Pasal pairs whose kind waits for their units
-        self.old_index = {n.path: n for n in self.old_nodes}
-        self.new_index = {n.path: n for n in self.new_nodes}
-        self.old_parent = parents(old)
-        self.new_parent = parents(new)
         self.result: dict[tuple[str | None, str | None], Mapping] = {}
 
     def add(self, old: Node | None, new: Node | None, kind: Kind, score: float) -> None:
@@ -347,6 +341,7 @@ class _Aligner:
             for o, n in pairs:
                 found.append(Mapping(o.path, n.path, "same" if o.path == n.path else "renumbered", 1.0))
         else:
+            texts = self._unit_texts(pairs)
             changed_before = False  # the previous unit's words changed
             for o, n in pairs:
                 kind: Kind
@@ -357,7 +352,7 @@ class _Aligner:
                         found.append(Mapping(o.path, n.path, kind, 1.0))
                         changed_before = False
                         continue
-                    text_o, text_n = self.text(o), self.text(n)
+                    text_o, text_n = texts[id(o)], texts[id(n)]
                     if text_o == text_n:
                         score, changed = 1.0, False
                     else:
@@ -384,9 +379,24 @@ class _Aligner:
             result[(o.path, n.path)] = mapping
             if o.kind in UNIT_KINDS:
                 unit_map[o.path] = n.path
-            else:
+            elif o.marker is None:  # a Pasal's Penjelasan (its labels follow with it)
                 followed.add(o.path)
         return True
+
+    @staticmethod
+    def _unit_texts(pairs: list[tuple[Node, Node]]) -> dict[int, str]:
+        """subtree_text of the units with something under them, both sides, keyed by
+        ``id``: joined from the leaves up (pairs are in document order)."""
+        out: dict[int, str] = {}
+        for o, n in reversed(pairs):
+            if o.kind in UNIT_KINDS:
+                for node in (o, n):
+                    if node.children:  # the units of a unit are units
+                        parts = [node.heading, node.text, *(out[id(c)] for c in node.children)]
+                    else:
+                        parts = [node.heading, node.text]
+                    out[id(node)] = " ".join([p for p in parts if p])
+        return out
 
     def decide(self, old: Node, new: Node, same: bool | None) -> None:
         """The kind of a Pasal pair left undecided by pasal()."""
@@ -427,7 +437,10 @@ class _Aligner:
         self.konsiderans()
         self.penjelasan(unit_map)
         self.free()
-        return Alignment(ordered(self.old_nodes, self.new_nodes, list(self.result.values())))
+        return Alignment(
+            ordered(self.old_nodes, self.new_nodes, list(self.result.values())),
+            (self.old, self.old_index, self.new, self.new_index),
+        )
 
 
 def align(old: Document, new: Document, pins: Sequence[Pin] = ()) -> Alignment:

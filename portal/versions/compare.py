@@ -256,7 +256,7 @@ def _subtree_changed(old: Node, new: Node) -> bool:
 def compare(old: Document, new: Document, alignment: Alignment | None = None) -> Comparison:
     """Everything that changed from ``old`` to ``new``."""
     alignment = alignment or align(old, new)
-    old_index, new_index = old.index(), new.index()
+    old_index, new_index = alignment.indexes(old, new)
     comparison = Comparison(old, new, alignment, check_references(old, new, alignment))
     for m in alignment.mappings:
         o = old_index.get(m.old) if m.old else None

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+if TYPE_CHECKING:
+    from portal.document import Document, Node
 
 Kind = Literal["same", "renumbered", "edited", "moved", "split", "merged", "deleted", "inserted"]
 KINDS: tuple[Kind, ...] = ("same", "renumbered", "edited", "moved", "split", "merged", "deleted", "inserted")
@@ -31,6 +34,17 @@ class Alignment:
     """The mappings, in new-document order; not to be changed once built (indexes are kept)."""
 
     mappings: list[Mapping] = field(default_factory=list)
+    # The node of each path of the two documents aligned, as the alignment found them
+    # (compare() reuses them rather than walking both documents again).
+    nodes: tuple[Document, dict[str, Node], Document, dict[str, Node]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    def indexes(self, old: Document, new: Document) -> tuple[dict[str, Node], dict[str, Node]]:
+        """Path → node in ``old`` and in ``new``: kept from aligning these very documents."""
+        if self.nodes is not None and self.nodes[0] is old and self.nodes[2] is new:
+            return self.nodes[1], self.nodes[3]
+        return old.index(), new.index()
 
     @cached_property
     def _forward(self) -> dict[str, list[Mapping]]:

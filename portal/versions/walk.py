@@ -1,8 +1,9 @@
-"""Walking the trees being aligned: texts, units, nodes by kind, homes of Pasal, order."""
+"""Walking the trees being aligned: one survey of each document, units, texts, order."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import NamedTuple
 
 from portal.document import Document, Node
 from portal.versions.mapping import Mapping
@@ -34,39 +35,52 @@ def units_of(node: Node) -> list[Node]:
     return out
 
 
-def pasal_texts(pasal: list[Node]) -> dict[int, str]:
-    """subtree_text of each Pasal, keyed by ``id``: its own words and those of every
-    unit under it, in order (the units of a unit are units; its Penjelasan is not)."""
-    out: dict[int, str] = {}
-    for node in pasal:
-        parts = [node.heading, node.text] if node.heading else [node.text]
-        for child in node.children:
-            if child.kind in UNIT_KINDS:
-                parts += [p for unit in child.descendants() for p in (unit.heading, unit.text) if p]
-        out[id(node)] = " ".join([p for p in parts if p])
-    return out
+class Survey(NamedTuple):
+    """What the alignment needs to know of one document, gathered in one walk."""
+
+    nodes: list[Node]  # every node, in document order
+    by_path: dict[str, Node]  # path → node
+    kinds: dict[str, list[Node]]  # kind → nodes, in document order
+    homes: dict[str, str]  # Pasal path → the path of its BAB, Bagian or Paragraf
+    texts: dict[int, str]  # id(Pasal) → subtree_text (its words and its units')
 
 
-def by_kind(nodes: list[Node]) -> dict[str, list[Node]]:
-    out: dict[str, list[Node]] = defaultdict(list)
-    for node in nodes:
-        out[node.kind].append(node)
-    return out
-
-
-def parents(document: Document) -> dict[str, str]:
-    """Pasal path → the path of its BAB, Bagian or Paragraf."""
-    out: dict[str, str] = {}
+def survey(document: Document) -> Survey:
+    nodes: list[Node] = []
+    index: dict[str, Node] = {}
+    kinds: dict[str, list[Node]] = defaultdict(list)
+    homes: dict[str, str] = {}
+    texts: dict[int, str] = {}
+    pasal: Node | None = None  # the Pasal whose units are being read, and their words
+    words: list[str] = []
     stack: list[tuple[Node, str | None]] = [(node, None) for node in reversed(document.children)]
     while stack:
         node, home = stack.pop()
-        if node.kind == "pasal":
+        nodes.append(node)
+        index[node.path] = node
+        kind = node.kind
+        kinds[kind].append(node)
+        if kind in UNIT_KINDS:
+            if pasal is not None:
+                if node.heading:
+                    words.append(node.heading)
+                if node.text:
+                    words.append(node.text)
+        elif kind == "pasal":
+            if pasal is not None:
+                texts[id(pasal)] = " ".join(words)
+            pasal, words = node, [w for w in (node.heading, node.text) if w]
             if home is not None:
-                out[node.path] = home
-            continue  # nothing under a Pasal has a home of its own
-        inner = node.path if node.kind in STRUCTURE else home
-        stack.extend((child, inner) for child in reversed(node.children))
-    return out
+                homes[node.path] = home
+        elif kind != "penjelasan" and pasal is not None:  # the Pasal is over
+            texts[id(pasal)] = " ".join(words)
+            pasal = None
+        if node.children:
+            inner = node.path if kind in STRUCTURE else home
+            stack += [(child, inner) for child in reversed(node.children)]
+    if pasal is not None:
+        texts[id(pasal)] = " ".join(words)
+    return Survey(nodes, index, kinds, homes, texts)
 
 
 def ordered(old: list[Node], new: list[Node], mappings: list[Mapping]) -> list[Mapping]:
