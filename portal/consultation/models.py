@@ -96,7 +96,8 @@ class Comment(Model):
         table = "comment"
         ordering = ("id",)
         indexes = (
-            ("version_id", "path", "parent_id", "status", "id"),  # a provision's thread, in order
+            # a provision's thread: its page, and how many match any filter (read from the index alone)
+            ("version_id", "path", "parent_id", "status", "category", "position", "answered_at", "id"),
             ("lineage", "parent_id", "status", "id"),  # the same provision in earlier versions
             ("version_id", "id"),  # exports, in id order
             ("version_id", "parent_id", "status", "lineage", "path"),  # counts per provision

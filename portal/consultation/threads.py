@@ -79,18 +79,22 @@ async def thread(
     visible = ["terbit", "disembunyikan", "menunggu"] if staff else ["terbit", "disembunyikan"]
     earlier_ids = [i for i in version_ids_upto(version, versions) if i != version.id]
     here = Q(version_id=version.id, path=path)
-    if lineage and earlier_ids:
-        here = here | Q(version_id__in=earlier_ids, lineage=lineage)
-    query = Comment.filter(here, parent_id=None, status__in=visible)
+    before = Q(version_id__in=earlier_ids, lineage=lineage) if lineage and earlier_ids else None
+    chosen = Q(parent_id=None, status__in=visible)
     if flt.category in CATEGORIES:
-        query = query.filter(category=flt.category)
+        chosen &= Q(category=flt.category)
     if flt.position in POSITIONS:
-        query = query.filter(position=flt.position)
+        chosen &= Q(position=flt.position)
     if flt.status == "dijawab":
-        query = query.filter(answered_at__not_isnull=True)
+        chosen &= Q(answered_at__not_isnull=True)
     elif flt.status == "belum-dijawab":
-        query = query.filter(answered_at__isnull=True)
-    total = await query.count()
+        chosen &= Q(answered_at__isnull=True)
+    query = Comment.filter(here | before if before else here, chosen)
+    # Counted apart, each side is read from an index alone (a hot provision's 20,000
+    # comments: 6 ms); counted together PostgreSQL reads every row (18-37 ms).
+    total = await Comment.filter(here, chosen).count()
+    if before:
+        total += await Comment.filter(before, chosen).count()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, flt.page), pages)
     order = "-id" if flt.sort == "terbaru" else "id"
