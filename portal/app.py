@@ -25,6 +25,9 @@ from portal.consultation.writer import CommentWriter
 from portal.db import tortoise_config
 from portal.drafting import views as drafting_views
 from portal.mail.outbox import deliver_pending
+from portal.search import indexer as search_indexer
+from portal.search import views as search_views
+from portal.search.index import SearchIndex
 from portal.versions import compare_views
 from portal.versions import views as version_views
 from portal.versions.compare_views import ComparisonCache
@@ -57,11 +60,16 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if manage_orm:
             async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
-                worker = asyncio.create_task(mail_worker(settings))
+                workers = [
+                    asyncio.create_task(mail_worker(settings)),
+                    asyncio.create_task(search_indexer.worker(app.state.search)),
+                ]
                 try:
                     yield
                 finally:
-                    worker.cancel()
+                    for worker in workers:
+                        worker.cancel()
+                    app.state.search.close()
         else:
             yield
 
@@ -78,6 +86,7 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
             *account_views.routes,
             *account_admin.routes,
             *drafting_views.routes,
+            *search_views.routes,
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         middleware=[
@@ -104,5 +113,6 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
     app.state.comparisons = ComparisonCache()
     app.state.comment_counts = CommentCounts()
     app.state.comment_writer = CommentWriter()  # group commit of comment submissions
+    app.state.search = SearchIndex(settings.data_dir)  # read here; written by the one indexer
     app.state.figures = {}  # accountability figures per version id, kept for 30 s
     return app

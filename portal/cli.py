@@ -20,6 +20,15 @@ from portal.document import DraftError, parse
 T = TypeVar("T")
 
 MESSAGES = {
+    "reindexed": (
+        "Indeks pencarian dibangun ulang: {count} dokumen.",
+        "Search index rebuilt: {count} documents.",
+    ),
+    "indexed": ("Perubahan yang diterapkan ke indeks: {count}.", "Changes applied to the index: {count}."),
+    "index_busy": (
+        "Indeks sedang ditulis oleh proses lain; tidak ada yang diterapkan.",
+        "Another process is writing the index; nothing was applied.",
+    ),
     "ok": ("OK", "OK"),
     "unreadable": ("berkas tidak dapat dibaca: {detail}", "cannot read the file: {detail}"),
     "created": ("diimpor: {slug} {versi} ({label})", "imported: {slug} {versi} ({label})"),
@@ -283,6 +292,50 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_reindex(args: argparse.Namespace, out: TextIO) -> int:
+    from portal.config import load_settings
+    from portal.search.index import SearchIndex
+    from portal.search.indexer import reindex
+
+    settings = load_settings()
+    count = run_with_orm(settings, lambda: reindex(SearchIndex(settings.data_dir)))
+    out.write(say("reindexed", args.lang, count=count) + "\n")
+    return 0
+
+
+def cmd_index(args: argparse.Namespace, out: TextIO) -> int:
+    """Apply the search outbox: once, or for as long as the process runs."""
+    import asyncio
+
+    from portal.config import load_settings
+    from portal.search.index import SearchIndex
+    from portal.search.indexer import apply_outbox
+
+    settings = load_settings()
+    index = SearchIndex(settings.data_dir)
+
+    async def work() -> int | None:
+        done = 0
+        with index.writer_lock(wait=not args.once) as mine:
+            if not mine:
+                return None
+            while True:
+                applied = await apply_outbox(index, args.batch, args.slow)
+                done += applied
+                if applied:
+                    continue
+                if args.once:
+                    return done
+                await asyncio.sleep(args.every)
+
+    done = run_with_orm(settings, work)
+    if done is None:
+        out.write(say("index_busy", args.lang) + "\n")
+        return 1
+    out.write(say("indexed", args.lang, count=done) + "\n")
+    return 0
+
+
 # -- parser ----------------------------------------------------------------------------
 
 
@@ -348,6 +401,18 @@ def build_parser() -> argparse.ArgumentParser:
     for sub_parser in (create, listing, disable):
         sub_parser.add_argument("--lang", choices=["id", "en"], default="id", help="language of messages")
     user.set_defaults(handler=cmd_user)
+
+    reindex = add("reindex", "rebuild the search index from the database and swap it in")
+    reindex.set_defaults(handler=cmd_reindex)
+
+    index_cmd = add("index", "apply the search outbox to the index (the indexer of portal serve, on its own)")
+    index_cmd.add_argument("--once", action="store_true", help="apply what is waiting, then stop")
+    index_cmd.add_argument("--batch", type=int, default=500, help="outbox rows per commit (default: 500)")
+    index_cmd.add_argument("--every", type=float, default=0.5, help="seconds between looks (default: 0.5)")
+    index_cmd.add_argument(
+        "--slow", type=float, default=0.0, help="pause before each commit, in seconds (for crash drills)"
+    )
+    index_cmd.set_defaults(handler=cmd_index)
 
     mail = add("mail", "deliver the mail waiting in the outbox")
     mail_sub = mail.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -13,6 +13,7 @@ MODEL_MODULES = [
     "portal.accounts.models",
     "portal.drafting.models",
     "portal.consultation.models",
+    "portal.search.models",
 ]
 MIGRATIONS = "portal.migrations"
 

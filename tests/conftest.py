@@ -86,9 +86,11 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings) -> Starlette:
+def app(settings: Settings) -> Iterator[Starlette]:
     # The test's `db` fixture runs the ORM; ASGITransport does not run lifespans.
-    return create_app(settings, manage_orm=False)
+    app = create_app(settings, manage_orm=False)
+    yield app
+    app.state.search.close()  # what the lifespan does on shutdown
 
 
 @pytest_asyncio.fixture

@@ -58,6 +58,8 @@ if set(GRANTS) != {*ROLES, ANONYMOUS}:  # a typo in the table must fail at impor
 ROUTES: dict[str, Permission | Literal["public"]] = {
     "index": "read",
     "index_json": "read",
+    "search": "read",
+    "search_json": "read",
     "index_json_alias": "read",
     "regulation": "read",
     "version": "read",

@@ -14,24 +14,25 @@ from portal.consultation.errors import Refused
 from portal.consultation.models import DISPOSITIONS, Comment, CommentBand, Response
 from portal.consultation.services import now
 from portal.mail.outbox import enqueue
+from portal.search import outbox as search_outbox
 
 REASON_MAX = 5000
 
 
 async def moderate(comment: Comment, action: str, reason: str, actor: User, ip: str | None = None) -> None:
-    if action == "setujui":
-        await Comment.filter(id=comment.id).update(status="terbit", hidden_reason="")
-    elif action == "sembunyikan":
-        if not reason.strip():
-            raise Refused({"reason": ["hide_reason_required"]})
-        await Comment.filter(id=comment.id).update(
-            status="disembunyikan", hidden_reason=reason.strip()[:2000]
-        )
-    elif action == "tampilkan":
-        await Comment.filter(id=comment.id).update(status="terbit", hidden_reason="")
-    else:
+    if action not in ("setujui", "sembunyikan", "tampilkan"):
         return
-    await audit(actor, f"comment.{action}", f"comment:{comment.number}", {"reason": reason[:2000]}, ip)
+    if action == "sembunyikan" and not reason.strip():
+        raise Refused({"reason": ["hide_reason_required"]})
+    async with in_transaction():
+        if action == "sembunyikan":
+            await Comment.filter(id=comment.id).update(
+                status="disembunyikan", hidden_reason=reason.strip()[:2000]
+            )
+        else:  # approved (pre-moderation) or shown again
+            await Comment.filter(id=comment.id).update(status="terbit", hidden_reason="")
+        await search_outbox.note("comment", [comment.id])  # it enters or leaves the public index
+        await audit(actor, f"comment.{action}", f"comment:{comment.number}", {"reason": reason[:2000]}, ip)
 
 
 async def redact(
@@ -41,13 +42,15 @@ async def redact(
     The number, dates and answer stay, so the records still add up."""
     if comment.attachment_key:
         (attachments_dir(settings) / comment.attachment_key).unlink(missing_ok=True)
-    await Comment.filter(id=comment.id).update(
-        body="", replacement="", name="", email="", organisation="", show_name=False, signature=[],
-        attachment_name="", attachment_key="", attachment_type="", attachment_size=0, status="disembunyikan",
-        hidden_reason="Dihapus atas permintaan pemilik data pribadi.", redacted_at=now(), ip_hash="",
-    )  # fmt: skip
-    await CommentBand.filter(comment_id=comment.id).delete()
-    await audit(actor, "comment.redact", f"comment:{comment.number}", {"reason": reason[:2000]}, ip)
+    async with in_transaction():
+        await Comment.filter(id=comment.id).update(
+            body="", replacement="", name="", email="", organisation="", show_name=False, signature=[],
+            attachment_name="", attachment_key="", attachment_type="", attachment_size=0, status="disembunyikan",
+            hidden_reason="Dihapus atas permintaan pemilik data pribadi.", redacted_at=now(), ip_hash="",
+        )  # fmt: skip
+        await CommentBand.filter(comment_id=comment.id).delete()
+        await search_outbox.note("comment", [comment.id])
+        await audit(actor, "comment.redact", f"comment:{comment.number}", {"reason": reason[:2000]}, ip)
 
 
 @dataclass
@@ -100,6 +103,7 @@ async def answer(
         await Comment.filter(id__in=[t.id for t in targets]).update(
             answered_at=stamp, disposition=given.disposition
         )
+        await search_outbox.note("comment", [t.id for t in targets])  # the answers are searchable
         for target in targets:
             if target.email:
                 await enqueue(

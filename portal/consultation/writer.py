@@ -25,6 +25,7 @@ from tortoise.transactions import in_transaction
 from portal.accounts.models import MailMessage
 from portal.consultation import text as texts
 from portal.consultation.models import CampaignGroup, Comment, CommentBand, CommentCounter
+from portal.search import outbox as search_outbox
 
 MAX_BATCH = 256
 
@@ -182,6 +183,7 @@ async def store(batch: list[Pending]) -> None:
             raise RuntimeError("comments of the batch were not stored; nothing was acknowledged")
         created = [(item, stored[item.fields["submission_key"]]) for item in batch]
         fresh = [(item, c) for item, c in created if c.receipt_hash == item.receipt_hash]
+        await search_outbox.note("comment", [c.id for _, c in fresh], connection)
         await _campaigns(connection, [c for item, c in fresh if not item.is_reply and c.signature])
         await MailMessage.bulk_create(
             [

@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 
 from portal.accounts.models import AuditEvent, User
 from portal.document import Document, Konsultasi, Metadata, Node, parse, write
+from portal.search import outbox as search_outbox
 from portal.versions.align import Alignment, Pin, align
 from portal.versions.models import AlignmentRow, Provision, Regulation, Version
 
@@ -185,6 +186,7 @@ async def import_document(
         for row in rows:
             row["lineage"] = lineages.get(str(row["path"])) or uuid.uuid4().hex
         await Provision.bulk_create([Provision(version_id=version.id, **row) for row in rows], batch_size=500)
+        await search_outbox.note("version", [version.id])
     return ImportResult("created", version)
 
 

@@ -114,12 +114,12 @@ def _render(request: Request, page: Page, as_json: bool) -> bytes:
         return dumps(page.data() if callable(page.data) else page.data)
     # Templates draw on ``extra``; the JSON payload is not built for an HTML page.
     path = request.url.path
-    extra = page.extra() if callable(page.extra) else page.extra
+    extra = dict(page.extra() if callable(page.extra) else page.extra)
     html: str = request.app.state.renderer.render(
         page.template,
         Translator(request_lang(request)),
         current_path=path,
-        json_url=path + JSON_SUFFIX,
+        json_url=extra.pop("json_url", path + JSON_SUFFIX),  # a page may keep its query in it
         **extra,
     )
     return html.encode("utf-8")
