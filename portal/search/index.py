@@ -104,11 +104,11 @@ class SearchIndex:
                 self._searcher = self._index.searcher()
                 self._name = folder.name
             elif not self._searcher.up_to_date():
-                if self._searcher.doc_count_all() == 0:  # whoosh cannot refresh an empty reader
-                    self._searcher.close()
-                    self._searcher = self._index.searcher()
-                else:
-                    self._searcher = self._searcher.refresh()
+                # Opened afresh, not refresh()ed: whoosh's refresh reuses the reader of a
+                # segment even when documents of it were deleted since (a hidden comment
+                # would stay findable), and cannot refresh an empty index.
+                self._searcher.close()
+                self._searcher = self._index.searcher()
             yield self._searcher
 
     def close(self) -> None:

@@ -106,3 +106,28 @@ async def test_a_new_comment_is_searchable_within_two_seconds(
             await asyncio.sleep(0.05)
     finally:
         running.cancel()
+
+
+async def test_portal_reindex_rebuilds_and_swaps_the_index(
+    client: httpx.AsyncClient, app: Starlette, settings: Settings
+) -> None:
+    await setup_v2()
+    index = app.state.search
+    before = index.ensure()
+    env = {
+        **os.environ,
+        "PORTAL_DATA_DIR": str(settings.data_dir),
+        "PORTAL_DATABASE_URL": settings.database_url,
+        "PORTAL_SECRET_KEY": settings.secret_key,
+    }
+    done = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "portal", "reindex"], env=env, capture_output=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"Indeks pencarian dibangun ulang:" in done.stdout
+    after = index.current_dir()
+    assert after is not None
+    assert after != before
+    assert not before.exists()  # the old index is removed
+    found = await asyncio.to_thread(search, index, SearchRequest(q="nelayan"), ["jamsos-ketenagakerjaan/v2"])
+    assert found.total > 0

@@ -8,9 +8,12 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from portal.config import Settings
 from portal.consultation.models import Comment
+from portal.consultation.moderation import moderate, redact
 from portal.search.indexer import catch_up, reindex
 from portal.search.models import SearchOutbox
+from tests.accounts.helpers import make_user
 from tests.consultation.test_comments import THREAD, comment, setup_v2
 
 pytestmark = pytest.mark.db
@@ -112,3 +115,28 @@ async def test_phrases_operators_filters_and_every_version(client: httpx.AsyncCl
     # A broken query is named, not a server error.
     broken = await client.get("/cari", params={"q": '"sanksi'})
     assert broken.status_code == 200
+
+
+async def test_hidden_and_redacted_comments_leave_the_public_index(
+    client: httpx.AsyncClient, app: Starlette, settings: Settings
+) -> None:
+    await setup_v2()
+    await comment(client, THREAD, body="Pengawas ketenagakerjaan di Pandeglang kekurangan personel.")
+    await indexed(app)
+    moderator = await make_user("moderator@contoh.id", role="moderator")
+    stored = await Comment.get(body__contains="Pandeglang")
+
+    async def found() -> bool:
+        hits = (await client.get("/cari.json", params={"q": "pandeglang"})).json()["results"]
+        return any(h.get("number") == stored.number for h in hits)
+
+    assert await found()
+    await moderate(stored, "sembunyikan", "Menyebut nama orang.", moderator)
+    await indexed(app)
+    assert not await found()
+    await moderate(stored, "tampilkan", "", moderator)
+    await indexed(app)
+    assert await found()
+    await redact(stored, "Permintaan pemilik data.", moderator, settings)
+    await indexed(app)
+    assert not await found()
