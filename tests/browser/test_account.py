@@ -33,13 +33,13 @@ def test_register_activate_and_sign_in(browser: Any, server: str, artifacts: Pat
     page.fill("#email", "rahmat@contoh.id")
     page.fill("#password", "123")
     page.fill("#password2", "123")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     assert "Kata sandi harus terdiri atas paling sedikit 10 karakter." in page.content()
     assert page.input_value("#name") == "Rahmat Hidayat"  # nothing typed is lost
     page.screenshot(path=str(artifacts / "register-refused-360.png"), full_page=True)
     page.fill("#password", "Buruh-Serang-2026")
     page.fill("#password2", "Buruh-Serang-2026")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     assert "Periksa surel Anda" in page.content()
     link = re.search(r"https?://[^/\s]+(/verifikasi/[\w-]+)", mail_to(server, "rahmat@contoh.id"))
     assert link
@@ -49,7 +49,7 @@ def test_register_activate_and_sign_in(browser: Any, server: str, artifacts: Pat
     assert page.url.endswith("/masuk?next=/akun")
     page.fill("#email", "rahmat@contoh.id")
     page.fill("#password", "Buruh-Serang-2026")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(server + "/akun")  # not a glob: "/masuk?next=/akun" ends with /akun too
     assert "Rahmat Hidayat" in page.content()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
