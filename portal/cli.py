@@ -45,6 +45,10 @@ MESSAGES = {
     "user_unknown": ("tidak ada akun {email}", "no account {email}"),
     "user_disabled": ("akun dinonaktifkan: {email}", "account disabled: {email}"),
     "mail_sent": ("{count} pesan terkirim", "{count} messages sent"),
+    "lint_summary": (
+        "{errors} kesalahan, {warnings} peringatan, {refused} berkas tidak dapat diurai ({files} berkas diperiksa)",
+        "{errors} errors, {warnings} warnings, {refused} files that do not parse ({files} files checked)",
+    ),
 }
 
 
@@ -150,6 +154,62 @@ def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
         out.write(as_text(comparison, args.lang))
     changed = any(change.kind != "same" for change in comparison.changes)
     return 1 if changed and args.exit_code else 0
+
+
+def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
+    """Lint draft files: findings per file, exit 1 on an error or a file that does not parse."""
+    from typing import Any
+
+    from portal.lint import lint
+
+    lang = args.lang
+    results: list[dict[str, Any]] = []
+    errors = warnings = refused = 0
+    for name in args.files:
+        path = Path(name)
+        result: dict[str, Any] = {"file": str(path), "ok": True, "problems": [], "findings": []}
+        results.append(result)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            refused += 1
+            result["ok"] = False
+            message = say("unreadable", lang, detail=exc)
+            result["problems"] = [{"line": 1, "code": "unreadable", "message": message}]
+            if args.format == "text":
+                out.write(f"{path}: {message}\n")
+            continue
+        try:
+            document = parse(text)
+        except DraftError as error:
+            refused += 1
+            result["ok"] = False
+            result["problems"] = [p.to_json(lang) for p in error.problems]
+            if args.format == "text":
+                out.write(f"{path}:\n")
+                out.writelines(line + "\n" for line in error.render(lang))
+            continue
+        findings = lint(document)
+        result["findings"] = [f.to_json(lang) for f in findings]
+        for finding in findings:
+            if finding.severity == "error":
+                errors += 1
+                result["ok"] = False
+            else:
+                warnings += 1
+            if args.format == "text":
+                out.write(
+                    f"{path}:{finding.line}: {finding.code} {finding.severity}: "
+                    f"{finding.message(lang)} ({finding.path or '-'})\n"
+                )
+    if args.format == "json":
+        out.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+    else:
+        summary = say(
+            "lint_summary", lang, errors=errors, warnings=warnings, refused=refused, files=len(args.files)
+        )
+        out.write(summary + "\n")
+    return 1 if errors or refused else 0
 
 
 def cmd_user(args: argparse.Namespace, out: TextIO) -> int:
@@ -380,6 +440,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--exit-code", action="store_true", help="exit 1 when the versions differ (like git diff --exit-code)"
     )
     diff.set_defaults(handler=cmd_diff)
+
+    lint_cmd = add("lint", "check drafts against the drafting technique (rule codes, errors, warnings)")
+    lint_cmd.add_argument("files", nargs="+", metavar="FILE")
+    lint_cmd.add_argument(
+        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
+    )
+    lint_cmd.set_defaults(handler=cmd_lint)
 
     from portal.accounts.labels import ROLES
 
