@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 
 from portal.config import Settings
 from portal.consultation.models import Comment
-from portal.consultation.moderation import moderate, redact
+from portal.consultation.moderation import Answer, answer, moderate, redact
 from portal.search.indexer import catch_up, reindex
 from portal.search.models import SearchOutbox
 from tests.accounts.helpers import make_user
@@ -140,3 +140,28 @@ async def test_hidden_and_redacted_comments_leave_the_public_index(
     await redact(stored, "Permintaan pemilik data.", moderator, settings)
     await indexed(app)
     assert not await found()
+
+
+async def test_answers_are_searchable_and_lead_to_their_comment(
+    client: httpx.AsyncClient, app: Starlette, settings: Settings
+) -> None:
+    await setup_v2()
+    await comment(client, THREAD, body="Mohon kejelasan jadwal pendaftaran nelayan.")
+    drafter = await make_user("penyusun@contoh.id", role="penyusun")
+    stored = await Comment.get(body__contains="jadwal pendaftaran")
+    await answer(
+        stored,
+        Answer("diterima", "Jadwal pendaftaran diatur bertahap melalui Peraturan Gubernur."),
+        drafter,
+        settings,
+        "jamsos-ketenagakerjaan",
+    )
+    await indexed(app)
+    found = (await client.get("/cari.json", params={"q": "bertahap peraturan gubernur"})).json()["results"]
+    answers = [r for r in found if r["type"] == "jawaban"]
+    assert answers
+    assert answers[0]["number"] == stored.number
+    assert answers[0]["path"] == stored.path
+    # and the comment itself is now marked answered (status filter)
+    answered = (await client.get("/cari.json", params={"q": "jadwal status:dijawab"})).json()["results"]
+    assert any(r.get("number") == stored.number and r["type"] == "komentar" for r in answered)
