@@ -60,6 +60,9 @@ class SearchIndex:
         self._name: str | None = None
         self._index: Any = None
         self._searcher: Searcher | None = None
+        # What is worth keeping while the index does not change (the set of documents in
+        # the latest versions, for one): emptied whenever the searcher is reopened.
+        self.kept: dict[object, Any] = {}
 
     # -- where ----------------------------------------------------------------------
     def current_dir(self) -> Path | None:
@@ -103,12 +106,14 @@ class SearchIndex:
                 self._index = whoosh_index.open_dir(str(folder))
                 self._searcher = self._index.searcher()
                 self._name = folder.name
+                self.kept.clear()
             elif not self._searcher.up_to_date():
                 # Opened afresh, not refresh()ed: whoosh's refresh reuses the reader of a
                 # segment even when documents of it were deleted since (a hidden comment
                 # would stay findable), and cannot refresh an empty index.
                 self._searcher.close()
                 self._searcher = self._index.searcher()
+                self.kept.clear()
             yield self._searcher
 
     def close(self) -> None:

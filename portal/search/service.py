@@ -123,13 +123,22 @@ def search(index: SearchIndex, request: SearchRequest, latest: list[str]) -> Out
         except Exception:  # whoosh raises plain exceptions on some malformed input
             outcome.error = "query_invalid"
             return outcome
-        scope: list[Any] = []
+        restrict: Any = None
         if not request.all_versions and latest:
-            scope.append(wq.Or([wq.Term("dokumen", d) for d in latest]))
-        for name, value in request.chosen.items():
-            if name in FACETS or name in FIELD_FILTERS:
-                scope.append(wq.Term(name, value))
-        restrict = wq.And(scope) if scope else None
+            # The documents of the latest versions: built once per index generation (as a
+            # query it was a set of every matching document built again on each search).
+            key = ("latest", tuple(sorted(latest)))
+            if key not in index.kept:
+                index.kept[key] = set(searcher.docs_for_query(wq.Or([wq.Term("dokumen", d) for d in latest])))
+            restrict = index.kept[key]
+        chosen = [
+            wq.Term(name, value)
+            for name, value in request.chosen.items()
+            if name in FACETS or name in FIELD_FILTERS
+        ]
+        if chosen:
+            picked = set(searcher.docs_for_query(wq.And(chosen)))
+            restrict = picked if restrict is None else picked & restrict
         facets = sorting.Facets()
         for name in FACETS:
             facets.add_field(name, maptype=sorting.Count)
