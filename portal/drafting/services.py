@@ -13,6 +13,7 @@ from portal.accounts.models import User
 from portal.accounts.services import audit
 from portal.document import Document, DraftError, Konsultasi, Problem, parse
 from portal.drafting.models import AlignmentCorrection, DraftRevision, WorkingDraft
+from portal.lint import Finding, lint
 from portal.versions import services as versions
 from portal.versions.align import Pin, align
 from portal.versions.compare import Comparison, compare
@@ -183,6 +184,11 @@ class Review:
     comparison: Comparison | None
     corrections: list[AlignmentCorrection]
     unapplied: list[AlignmentCorrection]
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Drafting-technique findings (the rules of ``portal lint``), when the text parses."""
+        return lint(self.document) if self.document is not None else []
 
 
 async def previous_version(slug: str, tanggal: dt.date | None = None) -> Version | None:

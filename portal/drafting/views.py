@@ -195,6 +195,7 @@ def _review_json(review: services.Review, lang: str) -> dict[str, Any]:
         "revision": draft.revision,
         "valid": review.document is not None,
         "problems": [p.to_json(lang) for p in review.problems],
+        "findings": [f.to_json(lang) for f in review.findings],
         "previous": review.previous.versi if review.previous else None,
         "alignment": review.comparison.alignment.to_json() if review.comparison else None,
         "summary": review.comparison.summary() if review.comparison else None,

@@ -233,3 +233,21 @@ async def test_a_worker_notices_a_version_published_elsewhere(
     second = await client.get(f"/r/{SLUG}/v1", headers={"if-none-match": first.headers["etag"]})
     assert second.status_code == 200
     assert "telah digantikan" in second.text
+
+
+async def test_the_draft_page_shows_the_linter_findings(client: httpx.AsyncClient) -> None:
+    draft = await start_v3(client)
+    clean = (await client.get(f"/kelola/draf/{draft.id}.json")).json()
+    assert clean["findings"] == []
+    assert "Tidak ada temuan" in (await client.get(f"/kelola/draf/{draft.id}")).text
+    sloppy = sample("v3").replace("paling lama", "selambat-lambatnya", 1)
+    save = await post(client, f"/kelola/draf/{draft.id}/simpan", {"source": sloppy, "revision": "1"})
+    assert save.status_code == 303
+    findings = (await client.get(f"/kelola/draf/{draft.id}.json")).json()["findings"]
+    assert [f["code"] for f in findings] == ["L1"]
+    assert findings[0]["line"] == next(
+        k for k, line in enumerate(sloppy.splitlines(), start=1) if "selambat-lambatnya" in line
+    )
+    page = (await client.get(f"/kelola/draf/{draft.id}")).text
+    assert "Teknik penyusunan (1)" in page
+    assert "selambat-lambatnya" in page
