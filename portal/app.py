@@ -24,6 +24,7 @@ from portal.consultation.counts import CommentCounts
 from portal.consultation.writer import CommentWriter
 from portal.db import tortoise_config
 from portal.drafting import views as drafting_views
+from portal.exports import views as export_views
 from portal.mail.outbox import deliver_pending
 from portal.search import indexer as search_indexer
 from portal.search import views as search_views
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
             *report_views.routes,
             *consultation_views.routes,
             *staff_views.routes,  # before the provision route, whose {path} would match '…/komentar'
+            *export_views.routes,  # before the version route, whose {versi} would match 'v2.md'
             *version_views.routes,
             *lang.routes,
             *openapi.routes,

@@ -20,6 +20,7 @@ from portal.document import DraftError, parse
 T = TypeVar("T")
 
 MESSAGES = {
+    "exported": ("ditulis: {path}", "written: {path}"),
     "reindexed": (
         "Indeks pencarian dibangun ulang: {count} dokumen.",
         "Search index rebuilt: {count} documents.",
@@ -123,6 +124,30 @@ def cmd_parse(args: argparse.Namespace, out: TextIO) -> int:
         out.writelines(p + "\n" for p in document.paths())
     else:
         out.write(json.dumps(document.to_json(), ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    """A draft file as another document, with no database: its canonical Markdown or
+    its Akoma Ntoso 3.0 XML."""
+    from portal.document import write
+    from portal.exports.akn import akoma_ntoso
+
+    path = Path(args.file)
+    text = _read(path, args.lang, sys.stderr)
+    if text is None:
+        return 1
+    try:
+        document = parse(text)
+    except DraftError as error:
+        sys.stderr.writelines(line + "\n" for line in error.render(args.lang))
+        return 1
+    body = write(document).encode("utf-8") if args.format == "md" else akoma_ntoso(document)
+    if args.output:
+        Path(args.output).write_bytes(body)
+        out.write(say("exported", args.lang, path=args.output) + "\n")
+    else:
+        out.write(body.decode("utf-8"))
     return 0
 
 
@@ -430,6 +455,11 @@ def build_parser() -> argparse.ArgumentParser:
     parse_cmd.add_argument("file", metavar="FILE")
     parse_cmd.add_argument("--paths", action="store_true", help="print every path in document order instead")
     parse_cmd.set_defaults(handler=cmd_parse)
+    export = add("export", "write a draft file as canonical Markdown or Akoma Ntoso XML (no database)")
+    export.add_argument("file", metavar="FILE")
+    export.add_argument("--format", choices=["md", "akn"], required=True, help="md or akn (Akoma Ntoso 3.0)")
+    export.add_argument("-o", "--output", metavar="OUT", help="write to this file instead of standard output")
+    export.set_defaults(handler=cmd_export)
     diff = add("diff", "compare two draft files: alignment, word diffs and reference problems (no database)")
     diff.add_argument("old", metavar="OLD")
     diff.add_argument("new", metavar="NEW")

@@ -59,6 +59,8 @@ ROUTES: dict[str, Permission | Literal["public"]] = {
     "index": "read",
     "index_json": "read",
     "search": "read",
+    "version_akn": "read",
+    "version_markdown": "read",
     "search_json": "read",
     "index_json_alias": "read",
     "regulation": "read",

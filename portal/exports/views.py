@@ -1,0 +1,55 @@
+"""Downloads of a version: its canonical Markdown and its Akoma Ntoso XML."""
+
+from __future__ import annotations
+
+import asyncio
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from portal.document import parse
+from portal.exports.akn import akoma_ntoso
+from portal.versions.models import Version
+from portal.versions.services import find_version
+from portal.versions.views import not_found
+from portal.web.pages import not_modified
+
+
+def _headers(version: Version, suffix: str) -> dict[str, str]:
+    name = f"{version.regulation.slug}-{version.versi}{suffix}"
+    return {
+        "etag": f'"{version.checksum}{suffix}"',  # a published version never changes
+        "cache-control": "public, max-age=0, must-revalidate",
+        "content-disposition": f'attachment; filename="{name}"',
+    }
+
+
+async def _version(request: Request) -> Version:
+    version = await find_version(request.path_params["slug"], request.path_params["versi"])
+    if version is None:
+        raise not_found()
+    return version
+
+
+async def markdown(request: Request) -> Response:
+    version = await _version(request)
+    headers = _headers(version, ".md")
+    if not_modified(request, headers["etag"]):
+        return Response(status_code=304, headers=headers)
+    return Response(version.source, media_type="text/markdown; charset=utf-8", headers=headers)
+
+
+async def akn(request: Request) -> Response:
+    version = await _version(request)
+    headers = _headers(version, ".akn.xml")
+    if not_modified(request, headers["etag"]):
+        return Response(status_code=304, headers=headers)
+    body = await asyncio.to_thread(lambda: akoma_ntoso(parse(version.source)))
+    return Response(body, media_type="application/akn+xml", headers=headers)
+
+
+routes = [
+    Route("/r/{slug}/{versi}.akn.xml", akn, name="version_akn"),
+    Route("/r/{slug}/{versi}.md", markdown, name="version_markdown"),
+]
