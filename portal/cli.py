@@ -21,6 +21,10 @@ T = TypeVar("T")
 
 MESSAGES = {
     "exported": ("ditulis: {path}", "written: {path}"),
+    "binary_needs_output": (
+        "DOCX perlu berkas tujuan: tambahkan -o BERKAS.docx",
+        "DOCX needs a file: add -o FILE.docx",
+    ),
     "reindexed": (
         "Indeks pencarian dibangun ulang: {count} dokumen.",
         "Search index rebuilt: {count} documents.",
@@ -142,7 +146,17 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     except DraftError as error:
         sys.stderr.writelines(line + "\n" for line in error.render(args.lang))
         return 1
-    body = write(document).encode("utf-8") if args.format == "md" else akoma_ntoso(document)
+    if args.format == "docx":
+        from portal.exports.official import official_docx
+        from portal.versions.views import IBUKOTA
+
+        city = IBUKOTA.get(document.meta.daerah, "…")
+        body = official_docx(document, ibukota=city, paper=args.paper, font=args.font)
+        if not args.output:
+            sys.stderr.write(say("binary_needs_output", args.lang) + "\n")
+            return 2
+    else:
+        body = write(document).encode("utf-8") if args.format == "md" else akoma_ntoso(document)
     if args.output:
         Path(args.output).write_bytes(body)
         out.write(say("exported", args.lang, path=args.output) + "\n")
@@ -455,9 +469,21 @@ def build_parser() -> argparse.ArgumentParser:
     parse_cmd.add_argument("file", metavar="FILE")
     parse_cmd.add_argument("--paths", action="store_true", help="print every path in document order instead")
     parse_cmd.set_defaults(handler=cmd_parse)
-    export = add("export", "write a draft file as canonical Markdown or Akoma Ntoso XML (no database)")
+    export = add(
+        "export",
+        "write a draft file as DOCX (official layout), canonical Markdown or Akoma Ntoso XML (no database)",
+    )
     export.add_argument("file", metavar="FILE")
-    export.add_argument("--format", choices=["md", "akn"], required=True, help="md or akn (Akoma Ntoso 3.0)")
+    export.add_argument(
+        "--format",
+        choices=["docx", "md", "akn"],
+        required=True,
+        help="docx (official layout), md or akn (Akoma Ntoso 3.0)",
+    )
+    export.add_argument("--paper", choices=["f4", "a4"], default="f4", help="paper of the DOCX (default: f4)")
+    export.add_argument(
+        "--font", default="Bookman Old Style", help="font of the DOCX (default: Bookman Old Style)"
+    )
     export.add_argument("-o", "--output", metavar="OUT", help="write to this file instead of standard output")
     export.set_defaults(handler=cmd_export)
     diff = add("diff", "compare two draft files: alignment, word diffs and reference problems (no database)")

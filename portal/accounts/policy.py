@@ -60,6 +60,7 @@ ROUTES: dict[str, Permission | Literal["public"]] = {
     "index_json": "read",
     "search": "read",
     "version_akn": "read",
+    "version_docx": "read",
     "version_markdown": "read",
     "search_json": "read",
     "index_json_alias": "read",

@@ -10,9 +10,10 @@ from starlette.routing import Route
 
 from portal.document import parse
 from portal.exports.akn import akoma_ntoso
+from portal.exports.official import PAPERS, official_docx
 from portal.versions.models import Version
 from portal.versions.services import find_version
-from portal.versions.views import not_found
+from portal.versions.views import IBUKOTA, not_found
 from portal.web.pages import not_modified
 
 
@@ -49,7 +50,24 @@ async def akn(request: Request) -> Response:
     return Response(body, media_type="application/akn+xml", headers=headers)
 
 
+async def docx(request: Request) -> Response:
+    """The official layout as DOCX; ``?kertas=a4`` for A4 instead of F4."""
+    version = await _version(request)
+    paper = request.query_params.get("kertas", "f4")
+    paper = paper if paper in PAPERS else "f4"
+    headers = _headers(version, ".docx")
+    headers["etag"] = f'"{version.checksum}-{paper}.docx"'
+    if not_modified(request, headers["etag"]):
+        return Response(status_code=304, headers=headers)
+    document = parse(version.source)
+    city = IBUKOTA.get(document.meta.daerah, "…")
+    body = await asyncio.to_thread(official_docx, document, ibukota=city, paper=paper)
+    media = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return Response(body, media_type=media, headers=headers)
+
+
 routes = [
+    Route("/r/{slug}/{versi}.docx", docx, name="version_docx"),
     Route("/r/{slug}/{versi}.akn.xml", akn, name="version_akn"),
     Route("/r/{slug}/{versi}.md", markdown, name="version_markdown"),
 ]
