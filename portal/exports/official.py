@@ -94,6 +94,8 @@ def _consideration(writer: _Writer, node: Node) -> None:
     table = writer.docx.add_table(rows=0, cols=4)
     table.autofit = False
     widths = (Cm(3.0), Cm(0.5), Cm(0.8), Cm(12.2))
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid: LibreOffice reads it, Word the cells
     for k, item in enumerate(node.children):
         cells = table.add_row().cells
         for cell, width in zip(cells, widths, strict=True):
