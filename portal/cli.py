@@ -146,12 +146,16 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     except DraftError as error:
         sys.stderr.writelines(line + "\n" for line in error.render(args.lang))
         return 1
-    if args.format == "docx":
+    if args.format in ("docx", "pdf"):
         from portal.exports.official import official_docx
+        from portal.exports.pdf import official_pdf
         from portal.versions.views import IBUKOTA
 
         city = IBUKOTA.get(document.meta.daerah, "…")
-        body = official_docx(document, ibukota=city, paper=args.paper, font=args.font)
+        if args.format == "docx":
+            body = official_docx(document, ibukota=city, paper=args.paper, font=args.font)
+        else:
+            body = official_pdf(document, ibukota=city, paper=args.paper)
         if not args.output:
             sys.stderr.write(say("binary_needs_output", args.lang) + "\n")
             return 2
@@ -471,16 +475,18 @@ def build_parser() -> argparse.ArgumentParser:
     parse_cmd.set_defaults(handler=cmd_parse)
     export = add(
         "export",
-        "write a draft file as DOCX (official layout), canonical Markdown or Akoma Ntoso XML (no database)",
+        "write a draft file as DOCX (official layout), PDF, canonical Markdown or Akoma Ntoso XML (no database)",
     )
     export.add_argument("file", metavar="FILE")
     export.add_argument(
         "--format",
-        choices=["docx", "md", "akn"],
+        choices=["docx", "pdf", "md", "akn"],
         required=True,
-        help="docx (official layout), md or akn (Akoma Ntoso 3.0)",
+        help="docx (official layout), pdf (as printed), md or akn (Akoma Ntoso 3.0)",
     )
-    export.add_argument("--paper", choices=["f4", "a4"], default="f4", help="paper of the DOCX (default: f4)")
+    export.add_argument(
+        "--paper", choices=["f4", "a4"], default="f4", help="paper of the DOCX or PDF (default: f4)"
+    )
     export.add_argument(
         "--font", default="Bookman Old Style", help="font of the DOCX (default: Bookman Old Style)"
     )

@@ -61,6 +61,7 @@ ROUTES: dict[str, Permission | Literal["public"]] = {
     "search": "read",
     "version_akn": "read",
     "version_docx": "read",
+    "version_pdf": "read",
     "version_markdown": "read",
     "search_json": "read",
     "index_json_alias": "read",

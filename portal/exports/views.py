@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -11,6 +13,7 @@ from starlette.routing import Route
 from portal.document import parse
 from portal.exports.akn import akoma_ntoso
 from portal.exports.official import PAPERS, official_docx
+from portal.exports.pdf import PAGES, official_pdf
 from portal.versions.models import Version
 from portal.versions.services import find_version
 from portal.versions.views import IBUKOTA, not_found
@@ -66,7 +69,38 @@ async def docx(request: Request) -> Response:
     return Response(body, media_type=media, headers=headers)
 
 
+async def pdf(request: Request) -> Response:
+    """The version printed (the print stylesheet, by WeasyPrint); kept on disk once made,
+    since a long draft takes seconds to set and a published version never changes."""
+    version = await _version(request)
+    paper = request.query_params.get("kertas", "f4")
+    paper = paper if paper in PAGES else "f4"
+    headers = _headers(version, ".pdf")
+    headers["etag"] = f'"{version.checksum}-{paper}.pdf"'
+    if not_modified(request, headers["etag"]):
+        return Response(status_code=304, headers=headers)
+    folder = request.app.state.settings.data_dir / "exports"
+    kept = folder / f"{version.checksum}-{paper}.pdf"
+    if kept.exists():
+        body = kept.read_bytes()
+    else:
+        document = parse(version.source)
+        city = IBUKOTA.get(document.meta.daerah, "…")
+        try:
+            body = await asyncio.to_thread(official_pdf, document, ibukota=city, paper=paper)
+        except OSError as error:  # WeasyPrint loads Pango when it first sets a page
+            raise HTTPException(
+                503, "PDF belum tersedia di server ini (pustaka Pango belum terpasang)."
+            ) from error
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = kept.with_suffix(f".{os.getpid()}.tmp")
+        staging.write_bytes(body)
+        os.replace(staging, kept)
+    return Response(body, media_type="application/pdf", headers=headers)
+
+
 routes = [
+    Route("/r/{slug}/{versi}.pdf", pdf, name="version_pdf"),
     Route("/r/{slug}/{versi}.docx", docx, name="version_docx"),
     Route("/r/{slug}/{versi}.akn.xml", akn, name="version_akn"),
     Route("/r/{slug}/{versi}.md", markdown, name="version_markdown"),
