@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TextIO, TypeVar
 if TYPE_CHECKING:
     from portal.config import Settings
 
-from portal.document import DraftError, parse
+from portal.document import Document, DraftError, parse
 
 # The ORM and the web stack are imported only by the commands that use them, so
 # that `portal check` and `portal parse` start quickly.
@@ -114,15 +114,21 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if failed else 0
 
 
-def cmd_parse(args: argparse.Namespace, out: TextIO) -> int:
-    path = Path(args.file)
-    text = _read(path, args.lang, sys.stderr)
+def _parse_file(name: str, lang: str) -> Document | None:
+    """A draft file parsed, or None with the reason (every problem and its line) on stderr."""
+    text = _read(Path(name), lang, sys.stderr)
     if text is None:
-        return 1
+        return None
     try:
-        document = parse(text)
+        return parse(text)
     except DraftError as error:
-        sys.stderr.writelines(line + "\n" for line in error.render(args.lang))
+        sys.stderr.writelines(line + "\n" for line in error.render(lang))
+        return None
+
+
+def cmd_parse(args: argparse.Namespace, out: TextIO) -> int:
+    document = _parse_file(args.file, args.lang)
+    if document is None:
         return 1
     if args.paths:
         out.writelines(p + "\n" for p in document.paths())
@@ -132,19 +138,13 @@ def cmd_parse(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
-    """A draft file as another document, with no database: its canonical Markdown or
-    its Akoma Ntoso 3.0 XML."""
+    """A draft file as another document, with no database: the official DOCX, the PDF,
+    its canonical Markdown or its Akoma Ntoso 3.0 XML."""
     from portal.document import write
     from portal.exports.akn import akoma_ntoso
 
-    path = Path(args.file)
-    text = _read(path, args.lang, sys.stderr)
-    if text is None:
-        return 1
-    try:
-        document = parse(text)
-    except DraftError as error:
-        sys.stderr.writelines(line + "\n" for line in error.render(args.lang))
+    document = _parse_file(args.file, args.lang)
+    if document is None:
         return 1
     if args.format in ("docx", "pdf"):
         from portal.exports.official import official_docx

@@ -13,20 +13,26 @@ from starlette.routing import Route
 from portal.document import parse
 from portal.exports.akn import akoma_ntoso
 from portal.exports.official import PAPERS, official_docx
-from portal.exports.pdf import PAGES, official_pdf
+from portal.exports.pdf import official_pdf
 from portal.versions.models import Version
 from portal.versions.services import find_version
 from portal.versions.views import IBUKOTA, not_found
 from portal.web.pages import not_modified
 
 
-def _headers(version: Version, suffix: str) -> dict[str, str]:
+def _headers(version: Version, suffix: str, variant: str = "") -> dict[str, str]:
     name = f"{version.regulation.slug}-{version.versi}{suffix}"
     return {
-        "etag": f'"{version.checksum}{suffix}"',  # a published version never changes
+        "etag": f'"{version.checksum}{variant}{suffix}"',  # a published version never changes
         "cache-control": "public, max-age=0, must-revalidate",
         "content-disposition": f'attachment; filename="{name}"',
     }
+
+
+def _paper(request: Request) -> str:
+    """``?kertas=a4`` for A4; F4 otherwise (the paper of regional regulations)."""
+    paper = request.query_params.get("kertas", "f4")
+    return paper if paper in PAPERS else "f4"
 
 
 async def _version(request: Request) -> Version:
@@ -56,10 +62,8 @@ async def akn(request: Request) -> Response:
 async def docx(request: Request) -> Response:
     """The official layout as DOCX; ``?kertas=a4`` for A4 instead of F4."""
     version = await _version(request)
-    paper = request.query_params.get("kertas", "f4")
-    paper = paper if paper in PAPERS else "f4"
-    headers = _headers(version, ".docx")
-    headers["etag"] = f'"{version.checksum}-{paper}.docx"'
+    paper = _paper(request)
+    headers = _headers(version, ".docx", f"-{paper}")
     if not_modified(request, headers["etag"]):
         return Response(status_code=304, headers=headers)
     document = parse(version.source)
@@ -73,10 +77,8 @@ async def pdf(request: Request) -> Response:
     """The version printed (the print stylesheet, by WeasyPrint); kept on disk once made,
     since a long draft takes seconds to set and a published version never changes."""
     version = await _version(request)
-    paper = request.query_params.get("kertas", "f4")
-    paper = paper if paper in PAGES else "f4"
-    headers = _headers(version, ".pdf")
-    headers["etag"] = f'"{version.checksum}-{paper}.pdf"'
+    paper = _paper(request)
+    headers = _headers(version, ".pdf", f"-{paper}")
     if not_modified(request, headers["etag"]):
         return Response(status_code=304, headers=headers)
     folder = request.app.state.settings.data_dir / "exports"
