@@ -96,6 +96,8 @@ ROUTES: dict[str, Permission | Literal["public"]] = {
     "draft_create": "draft.edit",
     "draft": "draft.edit",
     "draft_save": "draft.edit",
+    "draft_revisions": "draft.edit",
+    "draft_restore": "draft.edit",
     "draft_correct": "draft.edit",
     "draft_publish": "draft.publish",
     "draft_discard": "draft.edit",

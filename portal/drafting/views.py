@@ -3,6 +3,7 @@ correct the alignment, publish. Thin: the rules are in ``drafting.services``."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 
@@ -20,8 +21,9 @@ from portal.drafting import services
 from portal.drafting.models import DraftRevision, WorkingDraft
 from portal.drafting.services import Refusal, StaleRevision, Window
 from portal.versions.compare import Change, Comparison
+from portal.versions.diff import word_diff
 from portal.versions.models import Version
-from portal.versions.redline import redline_context
+from portal.versions.redline import pieces_html, redline_context
 from portal.versions.services import version_refs
 from portal.web.forms import MESSAGES as FORM_MESSAGES
 from portal.web.forms import read_form, text
@@ -248,6 +250,65 @@ async def save(request: Request) -> Response:
     return RedirectResponse(draft_url(draft) + "?disimpan=1", status_code=303)
 
 
+async def compare_revisions(request: Request) -> Response:
+    """Two saves of a draft, word by word: ``?dari=N&ke=M`` (``ke`` defaults to the latest)."""
+    await require(request, "draft.edit")
+    draft, _ = await _draft(request)
+    asked = "dari" in request.query_params
+    older = request.query_params.get("dari", str(max(1, draft.revision - 1)))  # the save before
+    newer = request.query_params.get("ke", str(draft.revision))
+    if not older.isdigit() or not newer.isdigit():
+        raise HTTPException(status_code=400)
+    found = {
+        rev.revision: rev
+        for rev in await DraftRevision.filter(
+            draft_id=draft.id, revision__in=[int(older), int(newer)]
+        ).select_related("saved_by")
+    }
+    if int(older) not in found or int(newer) not in found:
+        if asked:
+            raise HTTPException(status_code=404)
+        return _page(request, "drafting/revisions.html", draft=draft, draft_url=draft_url(draft), old=None)
+    old, new = found[int(older)], found[int(newer)]
+    return _page(
+        request, "drafting/revisions.html", draft=draft, draft_url=draft_url(draft), old=old, new=new,
+        diff=pieces_html(await asyncio.to_thread(word_diff, old.source, new.source)),
+    )  # fmt: skip
+
+
+async def restore(request: Request) -> Response:
+    """Save an earlier revision's text as the newest one (nothing is lost: the current text
+    stays a revision too), compare-and-set like any save."""
+    actor, _ = await require(request, "draft.edit")
+    draft, _ = await _draft(request)
+    form = await _read_form(request)
+    wanted, base = text(form, "revisi", 20), text(form, "revision", 20)
+    if not wanted.isdigit() or not base.isdigit():
+        raise HTTPException(status_code=400)
+    earlier = await DraftRevision.get_or_none(draft_id=draft.id, revision=int(wanted))
+    if earlier is None:
+        raise HTTPException(status_code=404)
+    try:
+        draft = await services.save_draft(
+            draft, earlier.source, int(base), actor, note=f"Dipulihkan dari revisi {earlier.revision}",
+            ip=client_ip(request),
+        )  # fmt: skip
+    except StaleRevision as stale:
+        theirs = (
+            await DraftRevision.filter(draft_id=draft.id)
+            .select_related("saved_by")
+            .order_by("-revision")
+            .first()
+        )
+        return _page(
+            request, "drafting/conflict.html", status=409, draft=stale.draft, mine=earlier.source,
+            base="", theirs=theirs, draft_url=draft_url(draft),
+        )  # fmt: skip
+    except Refusal as refusal:
+        return await _draft_response(request, draft, errors=refusal.errors, values={}, status=400)
+    return RedirectResponse(draft_url(draft) + "?disimpan=1", status_code=303)
+
+
 async def correct(request: Request) -> Response:
     actor, _ = await require(request, "draft.edit")
     draft, _ = await _draft(request)
@@ -332,6 +393,8 @@ routes = [
     Route("/kelola/draf", create, methods=["POST"], name="draft_create"),
     Route("/kelola/draf/{draft_id}", draft_page, name="draft"),
     Route("/kelola/draf/{draft_id}/simpan", save, methods=["POST"], name="draft_save"),
+    Route("/kelola/draf/{draft_id}/banding", compare_revisions, name="draft_revisions"),
+    Route("/kelola/draf/{draft_id}/pulihkan", restore, methods=["POST"], name="draft_restore"),
     Route("/kelola/draf/{draft_id}/koreksi", correct, methods=["POST"], name="draft_correct"),
     Route("/kelola/draf/{draft_id}/terbitkan", publish, methods=["POST"], name="draft_publish"),
     Route("/kelola/draf/{draft_id}/buang", discard, methods=["POST"], name="draft_discard"),

@@ -251,3 +251,29 @@ async def test_the_draft_page_shows_the_linter_findings(client: httpx.AsyncClien
     page = (await client.get(f"/kelola/draf/{draft.id}")).text
     assert "Teknik penyusunan (1)" in page
     assert "selambat-lambatnya" in page
+
+
+async def test_saves_can_be_compared_and_an_earlier_one_restored(client: httpx.AsyncClient) -> None:
+    draft = await start_v3(client)
+    changed = sample("v3").replace("paling lama", "paling singkat", 1)
+    assert (
+        await post(client, f"/kelola/draf/{draft.id}/simpan", {"source": changed, "revision": "1"})
+    ).status_code == 303
+    page = await client.get(f"/kelola/draf/{draft.id}")
+    assert f"/kelola/draf/{draft.id}/banding?dari=1&amp;ke=2" in page.text
+    diff = await client.get(f"/kelola/draf/{draft.id}/banding", params={"dari": "1", "ke": "2"})
+    assert diff.status_code == 200
+    assert "<del>lama </del><ins>singkat </ins>" in diff.text
+    assert (await client.get(f"/kelola/draf/{draft.id}/banding", params={"dari": "9"})).status_code == 404
+    restored = await post(client, f"/kelola/draf/{draft.id}/pulihkan", {"revisi": "1", "revision": "2"})
+    assert restored.status_code == 303
+    draft = await WorkingDraft.get(id=draft.id)
+    assert draft.revision == 3
+    first = await DraftRevision.get(draft_id=draft.id, revision=1)
+    assert draft.source == first.source
+    latest = await DraftRevision.get(draft_id=draft.id, revision=3)
+    assert latest.note == "Dipulihkan dari revisi 1"
+    # Restoring from a stale page is a conflict, not an overwrite.
+    stale = await post(client, f"/kelola/draf/{draft.id}/pulihkan", {"revisi": "2", "revision": "2"})
+    assert stale.status_code == 409
+    assert (await WorkingDraft.get(id=draft.id)).revision == 3
