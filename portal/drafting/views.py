@@ -215,6 +215,20 @@ def _review_json(review: services.Review, lang: str) -> dict[str, Any]:
     }
 
 
+async def _conflict(
+    request: Request, draft: WorkingDraft, stale: StaleRevision, mine: str, base: int | None
+) -> Response:
+    """The 409 page: someone saved first; my text, the text I started from, and theirs."""
+    started = await DraftRevision.get_or_none(draft_id=draft.id, revision=base) if base is not None else None
+    theirs = (
+        await DraftRevision.filter(draft_id=draft.id).select_related("saved_by").order_by("-revision").first()
+    )
+    return _page(
+        request, "drafting/conflict.html", status=409, draft=stale.draft, mine=mine,
+        base=started.source if started else "", theirs=theirs, draft_url=draft_url(draft),
+    )  # fmt: skip
+
+
 async def save(request: Request) -> Response:
     actor, _ = await require(request, "draft.edit")
     draft, _ = await _draft(request)
@@ -234,17 +248,7 @@ async def save(request: Request) -> Response:
             draft, uploaded or source, int(base), actor, note=values["note"], ip=client_ip(request)
         )
     except StaleRevision as stale:
-        mine = await DraftRevision.get_or_none(draft_id=draft.id, revision=int(base))
-        theirs = (
-            await DraftRevision.filter(draft_id=draft.id)
-            .select_related("saved_by")
-            .order_by("-revision")
-            .first()
-        )
-        return _page(
-            request, "drafting/conflict.html", status=409, draft=stale.draft, mine=uploaded or source,
-            base=mine.source if mine else "", theirs=theirs, draft_url=draft_url(draft),
-        )  # fmt: skip
+        return await _conflict(request, draft, stale, uploaded or source, int(base))
     except Refusal as refusal:
         return await _draft_response(request, draft, errors=refusal.errors, values=values, status=400)
     return RedirectResponse(draft_url(draft) + "?disimpan=1", status_code=303)
@@ -294,16 +298,7 @@ async def restore(request: Request) -> Response:
             ip=client_ip(request),
         )  # fmt: skip
     except StaleRevision as stale:
-        theirs = (
-            await DraftRevision.filter(draft_id=draft.id)
-            .select_related("saved_by")
-            .order_by("-revision")
-            .first()
-        )
-        return _page(
-            request, "drafting/conflict.html", status=409, draft=stale.draft, mine=earlier.source,
-            base="", theirs=theirs, draft_url=draft_url(draft),
-        )  # fmt: skip
+        return await _conflict(request, draft, stale, earlier.source, None)
     except Refusal as refusal:
         return await _draft_response(request, draft, errors=refusal.errors, values={}, status=400)
     return RedirectResponse(draft_url(draft) + "?disimpan=1", status_code=303)
