@@ -23,6 +23,7 @@ from portal.consultation import views as consultation_views
 from portal.consultation.counts import CommentCounts
 from portal.consultation.writer import CommentWriter
 from portal.db import tortoise_config
+from portal.drafting import editor as drafting_editor
 from portal.drafting import views as drafting_views
 from portal.exports import views as export_views
 from portal.mail.outbox import deliver_pending
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
             *account_views.routes,
             *account_admin.routes,
             *drafting_views.routes,
+            *drafting_editor.routes,
             *search_views.routes,
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],

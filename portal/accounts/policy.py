@@ -101,6 +101,8 @@ ROUTES: dict[str, Permission | Literal["public"]] = {
     "draft_correct": "draft.edit",
     "draft_publish": "draft.publish",
     "draft_discard": "draft.edit",
+    "draft_part": "draft.edit",
+    "draft_outline": "draft.edit",
     "version_comments": "read",
     "version_comments_json": "read",
     "provision_comments": "read",

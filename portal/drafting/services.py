@@ -60,6 +60,14 @@ MESSAGES: dict[str, str] = {
     "window_partial": N_("Give both dates, or neither."),
     "date_invalid": N_("Invalid date (yyyy-mm-dd)."),
     "moderation_invalid": N_("Choose pre- or post-moderation."),
+    "outline_invalid": N_(
+        "The outline can be changed once the text is valid: fix the problems listed on the draft page first."
+    ),
+    "outline_breaks": N_("This change would make the text invalid; nothing was changed."),
+    "outline_same": N_("The provision is already there: choose another place."),
+    "position_invalid": N_("It cannot go there: choose one of the places offered."),
+    "pasal_empty": N_("Write the text of the new Pasal."),
+    "title_empty": N_("Give the title."),
 }
 
 CORRECTABLE = ("pasal", "ayat", "huruf", "angka")

@@ -44,7 +44,7 @@ def draft_url(draft: WorkingDraft) -> str:
     return f"/kelola/draf/{draft.id}"
 
 
-async def _draft(request: Request) -> tuple[WorkingDraft, bool]:
+async def find_draft(request: Request) -> tuple[WorkingDraft, bool]:
     raw, as_json = split_json(request.path_params["draft_id"])
     draft = await WorkingDraft.get_or_none(id=int(raw)) if raw.isdigit() else None
     if draft is None:
@@ -52,7 +52,7 @@ async def _draft(request: Request) -> tuple[WorkingDraft, bool]:
     return draft, as_json
 
 
-def _page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
+def page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
     return render(request, template, status=status, messages=MESSAGES, **context)
 
 
@@ -70,7 +70,7 @@ async def _drafts_page(
     open_drafts = await WorkingDraft.filter(status="open").order_by("-updated_at").limit(200)
     done = await WorkingDraft.exclude(status="open").order_by("-updated_at").limit(20)
     published = await version_refs(limit=50)
-    return _page(
+    return page(
         request, "drafting/drafts.html", status=status, drafts=open_drafts, done=done, published=published,
         values=values, errors=errors,
     )  # fmt: skip
@@ -93,13 +93,13 @@ async def _upload_text(form: FormData) -> str | None:
         return None
 
 
-async def _read_form(request: Request, *, files: int = 0) -> FormData:
+async def read_draft_form(request: Request, *, files: int = 0) -> FormData:
     return await read_form(request, files=files, max_part_size=services.MAX_SOURCE * 4)
 
 
 async def create(request: Request) -> Response:
     actor, _ = await require(request, "draft.edit")
-    form = await _read_form(request, files=1)
+    form = await read_draft_form(request, files=1)
     uploaded = await _upload_text(form)  # read (and closed) before anything else
     origin = text(form, "dari", 50)
     values = {
@@ -130,7 +130,7 @@ async def create(request: Request) -> Response:
 
 async def draft_page(request: Request) -> Response:
     await require(request, "draft.edit")
-    draft, as_json = await _draft(request)
+    draft, as_json = await find_draft(request)
     return await _draft_response(request, draft, as_json)
 
 
@@ -170,7 +170,7 @@ async def _draft_response(
         context["changes"] = _changes_to_check(review.comparison)
         context["old_labels"] = full_labels(review.comparison.old)
         context["new_labels"] = full_labels(review.comparison.new)
-    return _page(request, "drafting/draft.html", status=status, **context)
+    return page(request, "drafting/draft.html", status=status, **context)
 
 
 def _changes_to_check(comparison: Comparison) -> list[Change]:
@@ -215,7 +215,7 @@ def _review_json(review: services.Review, lang: str) -> dict[str, Any]:
     }
 
 
-async def _conflict(
+async def conflict_page(
     request: Request, draft: WorkingDraft, stale: StaleRevision, mine: str, base: int | None
 ) -> Response:
     """The 409 page: someone saved first; my text, the text I started from, and theirs."""
@@ -223,7 +223,7 @@ async def _conflict(
     theirs = (
         await DraftRevision.filter(draft_id=draft.id).select_related("saved_by").order_by("-revision").first()
     )
-    return _page(
+    return page(
         request, "drafting/conflict.html", status=409, draft=stale.draft, mine=mine,
         base=started.source if started else "", theirs=theirs, draft_url=draft_url(draft),
     )  # fmt: skip
@@ -231,8 +231,8 @@ async def _conflict(
 
 async def save(request: Request) -> Response:
     actor, _ = await require(request, "draft.edit")
-    draft, _ = await _draft(request)
-    form = await _read_form(request, files=1)
+    draft, _ = await find_draft(request)
+    form = await read_draft_form(request, files=1)
     source = text(form, "source", services.MAX_SOURCE + 1)
     uploaded = await _upload_text(form)
     base = text(form, "revision", 20)
@@ -248,7 +248,7 @@ async def save(request: Request) -> Response:
             draft, uploaded or source, int(base), actor, note=values["note"], ip=client_ip(request)
         )
     except StaleRevision as stale:
-        return await _conflict(request, draft, stale, uploaded or source, int(base))
+        return await conflict_page(request, draft, stale, uploaded or source, int(base))
     except Refusal as refusal:
         return await _draft_response(request, draft, errors=refusal.errors, values=values, status=400)
     return RedirectResponse(draft_url(draft) + "?disimpan=1", status_code=303)
@@ -257,7 +257,7 @@ async def save(request: Request) -> Response:
 async def compare_revisions(request: Request) -> Response:
     """Two saves of a draft, word by word: ``?dari=N&ke=M`` (``ke`` defaults to the latest)."""
     await require(request, "draft.edit")
-    draft, _ = await _draft(request)
+    draft, _ = await find_draft(request)
     asked = "dari" in request.query_params
     older = request.query_params.get("dari", str(max(1, draft.revision - 1)))  # the save before
     newer = request.query_params.get("ke", str(draft.revision))
@@ -272,9 +272,9 @@ async def compare_revisions(request: Request) -> Response:
     if int(older) not in found or int(newer) not in found:
         if asked:
             raise HTTPException(status_code=404)
-        return _page(request, "drafting/revisions.html", draft=draft, draft_url=draft_url(draft), old=None)
+        return page(request, "drafting/revisions.html", draft=draft, draft_url=draft_url(draft), old=None)
     old, new = found[int(older)], found[int(newer)]
-    return _page(
+    return page(
         request, "drafting/revisions.html", draft=draft, draft_url=draft_url(draft), old=old, new=new,
         diff=pieces_html(await asyncio.to_thread(word_diff, old.source, new.source)),
     )  # fmt: skip
@@ -284,8 +284,8 @@ async def restore(request: Request) -> Response:
     """Save an earlier revision's text as the newest one (nothing is lost: the current text
     stays a revision too), compare-and-set like any save."""
     actor, _ = await require(request, "draft.edit")
-    draft, _ = await _draft(request)
-    form = await _read_form(request)
+    draft, _ = await find_draft(request)
+    form = await read_draft_form(request)
     wanted, base = text(form, "revisi", 20), text(form, "revision", 20)
     if not wanted.isdigit() or not base.isdigit():
         raise HTTPException(status_code=400)
@@ -298,7 +298,7 @@ async def restore(request: Request) -> Response:
             ip=client_ip(request),
         )  # fmt: skip
     except StaleRevision as stale:
-        return await _conflict(request, draft, stale, earlier.source, None)
+        return await conflict_page(request, draft, stale, earlier.source, None)
     except Refusal as refusal:
         return await _draft_response(request, draft, errors=refusal.errors, values={}, status=400)
     return RedirectResponse(draft_url(draft) + "?disimpan=1", status_code=303)
@@ -306,8 +306,8 @@ async def restore(request: Request) -> Response:
 
 async def correct(request: Request) -> Response:
     actor, _ = await require(request, "draft.edit")
-    draft, _ = await _draft(request)
-    form = await _read_form(request)
+    draft, _ = await find_draft(request)
+    form = await read_draft_form(request)
     ip = client_ip(request)
     remove = text(form, "hapus", 20)
     if remove.isdigit():
@@ -359,8 +359,8 @@ def read_window(form: FormData) -> tuple[Window | None, dict[str, str], dict[str
 
 async def publish(request: Request) -> Response:
     actor, _ = await require(request, "draft.publish")
-    draft, _ = await _draft(request)
-    form = await _read_form(request)
+    draft, _ = await find_draft(request)
+    form = await read_draft_form(request)
     window, values, errors = read_window(form)
     if window is None:
         return await _draft_response(request, draft, errors=errors, values=values, status=400)
@@ -377,8 +377,8 @@ async def publish(request: Request) -> Response:
 
 async def discard(request: Request) -> Response:
     actor, _ = await require(request, "draft.edit")
-    draft, _ = await _draft(request)
-    await _read_form(request)
+    draft, _ = await find_draft(request)
+    await read_draft_form(request)
     await services.discard(draft, actor, ip=client_ip(request))
     return RedirectResponse("/kelola", status_code=303)
 

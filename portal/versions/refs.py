@@ -35,6 +35,15 @@ _EXTERNAL = re.compile(
     r"^\s*,?\s*(?:Undang-Undang|UUD|Peraturan\s+(?!Daerah\s+ini)|Keputusan|Instruksi|Kitab|Konvensi)"
 )
 
+# A citation of a Pasal of this draft or of another law (tell them apart with ``external``).
+PASAL_CITATION = re.compile(rf"\bPasal\s+(?P<pasal>\d+[A-Z]?)\b{_UNIT}")
+
+
+def external(after: str) -> bool:
+    """Whether the text right after a citation names another law ('… Undang-Undang Nomor …')."""
+    return _EXTERNAL.match(after) is not None
+
+
 Problem = Literal["stale", "dangling"]
 
 
@@ -84,7 +93,7 @@ def _scan(node: Node, pasal: Node | None, parent: Node | None) -> Iterator[Refer
     text = node.text
     previous: Reference | None = None
     for match in _REF.finditer(text):
-        if _EXTERNAL.match(text[match.end() :]):
+        if external(text[match.end() :]):
             previous = None
             continue
         groups = match.groupdict()

@@ -1,0 +1,131 @@
+"""Rules for editing a working draft part by part and from its outline.
+
+Both start from the revision the drafter's page showed: the part's text or the
+outline operation is applied to that revision's text and saved with the same
+compare-and-set as a whole-text save, so a concurrent save gives the conflict
+page instead of being overwritten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from portal.accounts.models import User
+from portal.document import Document, DraftError, Node, Problem, parse
+from portal.drafting import outline, parts
+from portal.drafting.blocks import split_lines
+from portal.drafting.models import DraftRevision, WorkingDraft
+from portal.drafting.services import Refusal, StaleRevision, save_draft
+from portal.lint import Finding, lint
+
+
+async def base_source(draft: WorkingDraft, base_revision: int) -> str:
+    """The text of the revision an edit started from (the current one when it is current)."""
+    if base_revision == draft.revision:
+        return draft.source
+    revision = await DraftRevision.get_or_none(draft_id=draft.id, revision=base_revision)
+    if revision is None:
+        raise StaleRevision(draft)
+    return revision.source
+
+
+@dataclass
+class PartPreview:
+    """The draft as it would be with the part's new text: its problems (``line`` counted
+    in the whole file; ``form_line`` in the part's field when it falls there), the part's
+    node, and the drafting-technique findings inside the part."""
+
+    source: str
+    problems: list[tuple[Problem, int | None]] = field(default_factory=list)
+    document: Document | None = None
+    node: Node | None = None
+    explanation: Node | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _inside(path: str, part_path: str) -> bool:
+    return any(
+        path == prefix or path.startswith(prefix + "/") for prefix in (part_path, f"penjelasan/{part_path}")
+    )
+
+
+def preview_part(source: str, part: parts.Part, body: str, penjelasan: str) -> PartPreview:
+    """Splice the part's text in and parse and lint the result (pure)."""
+    spliced = parts.splice(source, part, body, penjelasan)
+    preview = PartPreview(spliced)
+    try:
+        document = parse(spliced)
+    except DraftError as error:
+        lines = len(split_lines(body))
+        for problem in error.problems:
+            relative = problem.line - part.offset + 1
+            preview.problems.append((problem, relative if 1 <= relative <= lines else None))
+        return preview
+    preview.document = document
+    index = document.index()
+    preview.node = index.get(part.path)
+    preview.explanation = index.get(f"penjelasan/{part.path}")
+    preview.findings = [f for f in lint(document) if f.path and _inside(f.path, part.path)]
+    return preview
+
+
+async def save_part(
+    draft: WorkingDraft,
+    path: str,
+    body: str,
+    penjelasan: str,
+    base_revision: int,
+    actor: User,
+    *,
+    note: str = "",
+    ip: str | None = None,
+) -> WorkingDraft:
+    """Save one part's new text into the revision it was edited from (StaleRevision when
+    someone saved since: the caller shows both texts)."""
+    source = await base_source(draft, base_revision)
+    part = parts.find(source, path)
+    if part is None:
+        raise Refusal({"isi": ["path_unknown"]})
+    spliced = parts.splice(source, part, body, penjelasan)
+    return await save_draft(
+        draft, spliced, base_revision, actor, note=note or f"{part.label} disunting", ip=ip
+    )
+
+
+@dataclass
+class Plan:
+    """An outline operation worked out on a revision: the new text, what changes, and the
+    drafting-technique findings it adds (a reference that now points at nothing …)."""
+
+    outcome: outline.Outcome
+    base_revision: int
+    new_findings: list[Finding]
+
+
+def _finding_key(finding: Finding) -> tuple[str, str]:
+    return finding.code, finding.message("id")
+
+
+async def plan_outline(draft: WorkingDraft, base_revision: int, operation: outline.Operation) -> Plan:
+    """Work the operation out (OutlineError when it cannot apply); nothing is saved."""
+    if draft.status != "open":
+        raise Refusal({"outline": ["not_open"]})
+    source = await base_source(draft, base_revision)
+    outcome = outline.apply(source, operation)
+    before = {_finding_key(f) for f in lint(parse(source))}
+    added = [f for f in lint(parse(outcome.source)) if _finding_key(f) not in before]
+    return Plan(outcome, base_revision, added)
+
+
+async def apply_outline(
+    draft: WorkingDraft,
+    base_revision: int,
+    operation: outline.Operation,
+    actor: User,
+    *,
+    ip: str | None = None,
+) -> WorkingDraft:
+    """Save the operation as a new revision, worked out again on the same base revision
+    (so what is saved is what the drafter confirmed)."""
+    plan = await plan_outline(draft, base_revision, operation)
+    return await save_draft(draft, plan.outcome.source, base_revision, actor, note=plan.outcome.note, ip=ip)

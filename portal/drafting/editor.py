@@ -1,0 +1,212 @@
+"""Web handlers for editing a working draft one part at a time (a Pasal with its
+Penjelasan, the Menimbang, the Mengingat, the Penjelasan Umum, a Lampiran) and for
+changing its outline (insert, move, delete Pasal, Bagian and BAB). Thin: the rules
+are in ``drafting.editing``, ``drafting.parts`` and ``drafting.outline``."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import quote
+
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from portal.accounts.web import client_ip, require
+from portal.document import DraftError, parse
+from portal.drafting import editing, outline, parts, services
+from portal.drafting.models import WorkingDraft
+from portal.drafting.services import Refusal, StaleRevision
+from portal.drafting.views import conflict_page, draft_url, find_draft, page, read_draft_form
+from portal.versions.diff import word_diff
+from portal.versions.redline import pieces_html
+from portal.web.forms import text
+
+_ACTIONS = ("sisip", "pindah", "hapus")
+
+
+def _revision(form: FormData) -> int:
+    base = text(form, "revision", 20)
+    if not base.isdigit():
+        raise HTTPException(status_code=400)
+    return int(base)
+
+
+# -- one part -------------------------------------------------------------------------------
+
+
+async def part_page(request: Request) -> Response:
+    """GET: the form of ``?bagian=PATH`` (the list of parts without it); POST: preview
+    (``aksi=pratinjau``) or save (``aksi=simpan``) the part's new text."""
+    actor, _ = await require(request, "draft.edit")
+    draft, _ = await find_draft(request)
+    if request.method == "GET":
+        path = request.query_params.get("bagian", "")
+        if not path:
+            return page(
+                request, "drafting/parts.html", draft=draft, draft_url=draft_url(draft),
+                blocks=parts.editable(draft.source),
+            )  # fmt: skip
+        part = parts.find(draft.source, path)
+        if part is None:
+            raise HTTPException(status_code=404)
+        values = {"isi": part.body, "penjelasan": part.penjelasan, "catatan": ""}
+        saved = request.query_params.get("disimpan") == "1"
+        return _part_response(request, draft, draft.source, part, values, draft.revision, saved=saved)
+    form = await read_draft_form(request)
+    base = _revision(form)
+    values = {
+        "isi": text(form, "isi", services.MAX_SOURCE),
+        "penjelasan": text(form, "penjelasan", services.MAX_SOURCE),
+        "catatan": text(form, "catatan", 300),
+    }
+    path = text(form, "bagian", 200)
+    try:
+        source = await editing.base_source(draft, base)
+    except StaleRevision:
+        source = draft.source
+    part = parts.find(source, path)
+    if part is None:
+        raise HTTPException(status_code=404)
+    if text(form, "aksi", 20) != "simpan" or draft.status != "open":
+        return _part_response(request, draft, source, part, values, base, previewed=True)
+    try:
+        await editing.save_part(
+            draft, path, values["isi"], values["penjelasan"], base, actor,
+            note=values["catatan"], ip=client_ip(request),
+        )  # fmt: skip
+    except StaleRevision as stale:
+        mine = parts.splice(source, part, values["isi"], values["penjelasan"])
+        return await conflict_page(request, draft, stale, mine, base)
+    except Refusal as refusal:
+        return _part_response(request, draft, source, part, values, base, errors=refusal.errors, status=400)
+    return RedirectResponse(f"{draft_url(draft)}/sunting?bagian={quote(path)}&disimpan=1", status_code=303)
+
+
+def _part_response(
+    request: Request,
+    draft: WorkingDraft,
+    source: str,
+    part: parts.Part,
+    values: dict[str, str],
+    base: int,
+    *,
+    previewed: bool = False,
+    saved: bool = False,
+    errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> Response:
+    preview = editing.preview_part(source, part, values["isi"], values["penjelasan"])
+    blocks = parts.editable(source)
+    position = next((i for i, b in enumerate(blocks) if b.path == part.path), 0)
+    return page(
+        request, "drafting/part.html", status=status, draft=draft, draft_url=draft_url(draft), part=part,
+        values=values, errors=errors or {}, preview=preview, base=base, previewed=previewed, saved=saved,
+        previous=blocks[position - 1] if position > 0 else None,
+        next=blocks[position + 1] if position + 1 < len(blocks) else None,
+        ctx={"base": "#", "target": ""},
+    )  # fmt: skip
+
+
+# -- the outline ----------------------------------------------------------------------------
+
+
+def _operation(form: FormData) -> outline.Operation:
+    action, kind = text(form, "aksi", 20), text(form, "jenis", 20)
+    if action not in _ACTIONS or kind not in outline.KINDS:
+        raise HTTPException(status_code=400)
+    return outline.Operation(
+        action=action,  # type: ignore[arg-type]
+        kind=kind,
+        target=text(form, "sasaran", 200),
+        position=text(form, "posisi", 200),
+        title=text(form, "judul", 300),
+        text=text(form, "isi", services.MAX_SOURCE),
+        penjelasan=text(form, "penjelasan", services.MAX_SOURCE),
+    )
+
+
+async def outline_page(request: Request) -> Response:
+    """GET: the outline with its actions (``?pindah=PATH`` opens the move form,
+    ``?sisip=pasal|bagian|bab&posisi=…`` the insert form). POST: work an operation out
+    and show every change to confirm; with ``konfirmasi=1``, save it."""
+    actor, _ = await require(request, "draft.edit")
+    draft, _ = await find_draft(request)
+    if request.method == "GET":
+        query = request.query_params
+        values = {"posisi": query.get("posisi", ""), "sisip": query.get("sisip", "pasal")}
+        saved = query.get("disimpan") == "1"
+        return _outline_response(request, draft, values, {}, moving=query.get("pindah", ""), saved=saved)
+    form = await read_draft_form(request)
+    base = _revision(form)
+    operation = _operation(form)
+    values = {key: text(form, key, services.MAX_SOURCE) for key in ("posisi", "judul", "isi", "penjelasan")}
+    values["sisip"] = operation.kind
+    moving = operation.target if operation.action == "pindah" else ""
+    try:
+        if form.get("konfirmasi") == "1":
+            await editing.apply_outline(draft, base, operation, actor, ip=client_ip(request))
+            return RedirectResponse(draft_url(draft) + "/kerangka?disimpan=1", status_code=303)
+        plan = await editing.plan_outline(draft, base, operation)
+    except StaleRevision as stale:
+        try:
+            mine = (await editing.plan_outline(draft, base, operation)).outcome.source
+        except (StaleRevision, outline.OutlineError, Refusal):
+            mine = ""  # the revision it started from is unknown: nothing of the drafter's to show
+        return await conflict_page(request, draft, stale, mine, base)
+    except outline.OutlineError as error:
+        errors = {"outline": [error.code]}
+        return _outline_response(
+            request, draft, values, errors, moving=moving, problems=error.problems, status=400
+        )
+    except Refusal as refusal:
+        return _outline_response(request, draft, values, refusal.errors, moving=moving, status=400)
+    source = await editing.base_source(draft, base)
+    diff = pieces_html(await asyncio.to_thread(word_diff, source, plan.outcome.source))
+    return page(
+        request, "drafting/outline_confirm.html", draft=draft, draft_url=draft_url(draft), plan=plan,
+        operation=operation, diff=diff, base=base,
+    )  # fmt: skip
+
+
+def _outline_response(
+    request: Request,
+    draft: WorkingDraft,
+    values: dict[str, str],
+    errors: dict[str, list[str]],
+    *,
+    moving: str = "",
+    saved: bool = False,
+    problems: list[Any] | None = None,
+    status: int = 200,
+) -> Response:
+    context: dict[str, Any] = {
+        "draft": draft, "draft_url": draft_url(draft), "values": values, "errors": errors,
+        "problems": problems or [], "saved": saved and not errors, "document": None,
+    }  # fmt: skip
+    try:
+        document = parse(draft.source)
+    except DraftError as error:
+        context["invalid"] = error.problems
+        return page(request, "drafting/outline.html", status=status, **context)
+    kind = values.get("sisip") if values.get("sisip") in outline.KINDS else "pasal"
+    context.update(
+        document=document,
+        insert_kind=kind,
+        insert_places=outline.destinations(draft.source, kind),  # type: ignore[arg-type]
+    )
+    index = document.index()
+    target = index.get(moving) if moving else None
+    if target is not None and target.kind in outline.KINDS:
+        context["moving"] = target
+        context["move_places"] = outline.destinations(draft.source, target.kind, target.path)
+    return page(request, "drafting/outline.html", status=status, **context)
+
+
+routes = [
+    Route("/kelola/draf/{draft_id}/sunting", part_page, methods=["GET", "POST"], name="draft_part"),
+    Route("/kelola/draf/{draft_id}/kerangka", outline_page, methods=["GET", "POST"], name="draft_outline"),
+]

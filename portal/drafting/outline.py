@@ -1,0 +1,430 @@
+"""Insert, move and delete Pasal, Bagian and BAB in a draft's source (pure, no I/O).
+
+An operation works on the drafter's own lines (see ``blocks``): the blocks are
+cut, moved or added, then BAB, Bagian, Paragraf and Pasal are numbered again in
+order (a Raperda numbers its Pasal 1, 2, 3 … before enactment), and every
+reference into the draft ("sebagaimana dimaksud dalam Pasal 8 ayat (2)",
+"BAB III") follows the provision it pointed at. Citations of other laws
+("Pasal 18 ayat (6) Undang-Undang Dasar …") and the Mengingat are left alone.
+The result lists every change, for the drafter to confirm before it is saved.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from portal.document import DraftError, Problem, parse
+from portal.document.numbering import number_key, ordinal_word, to_roman
+from portal.drafting.blocks import Block, join_lines, scan, split_lines, trim
+from portal.versions.refs import PASAL_CITATION, external
+
+Kind = Literal["pasal", "bagian", "bab"]
+Action = Literal["sisip", "pindah", "hapus"]
+KINDS: tuple[Kind, ...] = ("pasal", "bagian", "bab")
+_CONTAINERS = ("bab", "bagian", "paragraf")
+_LEVEL = {"bab": "##", "bagian": "###", "paragraf": "####", "pasal": "#####"}
+_WORD = {"bab": "BAB", "bagian": "Bagian", "paragraf": "Paragraf", "pasal": "Pasal"}
+_NUMBERED = re.compile(
+    r"^(?P<head>\s*#+\s+(?:BAB|Bagian|Paragraf|Pasal)\s+)(?P<number>.+?)(?P<rest>\s+[—–-]\s+.*)?\s*$",
+    re.IGNORECASE,
+)
+_BAB_CITATION = re.compile(r"\bBAB\s+(?P<bab>[IVXLCDM]+[A-Z]?)\b")
+_RANGE = re.compile(r"\bPasal\s+(?P<first>\d+[A-Z]?)\s+sampai\s+dengan\s+Pasal\s+(?P<last>\d+[A-Z]?)\b")
+
+
+class OutlineError(Exception):
+    """An operation the outline refuses: ``code`` names why (see drafting.services.MESSAGES);
+    ``problems`` are the parse problems of a text that would not parse."""
+
+    def __init__(self, code: str, problems: list[Problem] | None = None) -> None:
+        self.code = code
+        self.problems = problems or []
+        super().__init__(code)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What the drafter asked: ``position`` is 'setelah:<path>' (after that node and what
+    it holds) or 'awal:<path>' (first inside that BAB, Bagian or Paragraf; 'awal:' is the
+    start of the body)."""
+
+    action: Action
+    kind: Kind
+    target: str = ""
+    position: str = ""
+    title: str = ""
+    text: str = ""
+    penjelasan: str = ""
+
+
+ChangeKind = Literal["inserted", "moved", "deleted", "renumbered", "reference", "gone", "range"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing the operation changes: a provision inserted, moved, deleted or numbered
+    anew; a reference rewritten (``where`` holds it, ``line`` is in the new text); a
+    reference to a deleted Pasal, or a range that no longer holds, to check by hand."""
+
+    kind: ChangeKind
+    before: str = ""
+    after: str = ""
+    where: str = ""
+    line: int = 0
+
+
+@dataclass
+class Outcome:
+    source: str
+    changes: list[Change]
+    note: str  # the revision note, in Indonesian like every record
+
+
+@dataclass
+class _Item:
+    kind: str
+    lines: list[str]
+    number: str | None
+    path: str = ""  # in the text before the operation ("" for a new item)
+    parent: int | None = None
+    fresh: bool = False
+    body_changes: list[tuple[int, Change]] = field(default_factory=list)  # (body line, change)
+
+
+@dataclass(frozen=True)
+class Destination:
+    """One place a node can go: ``mode`` is 'after', 'start' (of ``label``) or 'top'."""
+
+    value: str
+    mode: Literal["after", "start", "top"]
+    label: str
+
+
+# -- reading the outline ------------------------------------------------------------------
+
+
+def _items(lines: list[str]) -> tuple[list[str], list[_Item]]:
+    blocks = scan(lines)
+    head = lines[: blocks[0].start] if blocks else lines
+    items: list[_Item] = []
+    open_: dict[str, int | None] = {"bab": None, "bagian": None, "paragraf": None}
+    for block in blocks:
+        item = _Item(block.kind, lines[block.start : block.end], block.number, block.path)
+        index = len(items)
+        if block.kind == "bab":
+            open_ = {"bab": index, "bagian": None, "paragraf": None}
+        elif block.kind == "bagian":
+            item.parent = open_["bab"]
+            open_["bagian"], open_["paragraf"] = index, None
+        elif block.kind == "paragraf":
+            item.parent = open_["bagian"]
+            open_["paragraf"] = index
+        elif block.kind == "pasal":
+            item.parent = open_["paragraf"] if open_["paragraf"] is not None else open_["bagian"]
+            item.parent = item.parent if item.parent is not None else open_["bab"]
+        else:
+            open_ = {"bab": None, "bagian": None, "paragraf": None}
+        items.append(item)
+    return head, items
+
+
+def _end(items: list[_Item], index: int) -> int:
+    """One past the last item that ``items[index]`` holds."""
+    end = index + 1
+    while end < len(items) and _within(items, end, index):
+        end += 1
+    return end
+
+
+def _within(items: list[_Item], index: int, ancestor: int) -> bool:
+    parent = items[index].parent
+    while parent is not None:
+        if parent == ancestor:
+            return True
+        parent = items[parent].parent
+    return False
+
+
+def _holds(items: list[_Item], container: int, kind: str) -> bool:
+    return any(item.parent == container and item.kind == kind for item in items)
+
+
+def _label(item: _Item) -> str:
+    return Block(item.kind, item.number, None, item.path, 0, 0, "").label
+
+
+def _accepts(items: list[_Item], container: int, kind: Kind) -> bool:
+    """Whether a node of ``kind`` may stand first inside ``items[container]``."""
+    holder = items[container]
+    if kind == "pasal":
+        return holder.kind in _CONTAINERS and not any(
+            _holds(items, container, k) for k in ("bagian", "paragraf")
+        )
+    if kind == "bagian":
+        return holder.kind == "bab" and not _holds(items, container, "pasal")
+    return False
+
+
+def destinations(source: str, kind: Kind, target: str = "") -> list[Destination]:
+    """Every valid place for a ``kind`` (moved from ``target`` when given), in file order."""
+    _, items = _items(split_lines(source))
+    moving = next((i for i, item in enumerate(items) if item.path == target), None)
+    skip = range(moving, _end(items, moving)) if moving is not None else range(0)
+    out: list[Destination] = []
+    if kind == "bab" or (kind == "pasal" and not any(item.kind == "bab" for item in items)):
+        out.append(Destination("awal:", "top", ""))
+    for index, item in enumerate(items):
+        if index in skip:
+            continue
+        if item.kind == kind:
+            out.append(Destination(f"setelah:{item.path}", "after", _label(item)))
+        if kind != "bab" and item.kind in _CONTAINERS and _accepts(items, index, kind):
+            title = f" — {item.lines[0].split('—', 1)[1].strip()}" if "—" in item.lines[0] else ""
+            out.append(Destination(f"awal:{item.path}", "start", _container_label(items, index) + title))
+    return out
+
+
+def _container_label(items: list[_Item], index: int) -> str:
+    item = items[index]
+    label = _label(item)
+    parent = item.parent
+    while parent is not None:
+        label = f"{label}, {_label(items[parent])}"
+        parent = items[parent].parent
+    return label
+
+
+# -- the operation --------------------------------------------------------------------------
+
+
+def apply(source: str, operation: Operation) -> Outcome:
+    """The new source and every change, or OutlineError. The source must parse."""
+    try:
+        parse(source)
+    except DraftError as error:
+        raise OutlineError("outline_invalid", error.problems) from error
+    head, items = _items(split_lines(source))
+    old_order = [item.number or "" for item in items if item.kind == "pasal"]
+    changes: list[Change] = []
+    moved: list[_Item]
+    if operation.action == "sisip":
+        moved = [_new_item(items, operation)]
+        at = _position(items, operation, None)
+        items = [*items[:at], *moved, *items[at:]]
+        note = f"{_WORD[operation.kind]} baru disisipkan"
+    else:
+        index = _target(items, operation)
+        end = _end(items, index)
+        moved = items[index:end]
+        note_label = _label(items[index])
+        if operation.action == "hapus":
+            items = [*items[:index], *items[end:]]
+            changes += [Change("deleted", _label(item)) for item in moved if item.kind in KINDS]
+            note = f"{note_label} dihapus"
+        else:
+            at = _position(items, operation, (index, end))
+            if at in (index, end):
+                raise OutlineError("outline_same")
+            rest = [*items[:index], *items[end:]]
+            at = at if at < index else at - (end - index)
+            items = [*rest[:at], *moved, *rest[at:]]
+            note = f"{note_label} dipindahkan"
+    pasal_map, bab_map = _renumber(items)
+    for item in moved if operation.action != "hapus" else []:
+        if item.fresh:
+            changes.append(Change("inserted", after=_label(item)))
+            note = f"{_label(item)} disisipkan"
+        elif operation.action == "pindah" and item.path == operation.target:
+            changes.append(Change("moved", _label_of(item.kind, item.path), _label(item)))
+            note = f"{_label_of(item.kind, item.path)} dipindahkan menjadi {_label(item)}"
+    if operation.action == "hapus":
+        for item in moved:
+            if item.kind == "pasal" and item.number:
+                pasal_map[item.number.upper()] = None
+            elif item.kind == "bab" and item.number:
+                bab_map[item.number.upper()] = None
+    for item in items:
+        if not item.fresh and item.path and item.kind in KINDS and item.path != operation.target:
+            before = _label_of(item.kind, item.path)
+            if before != _label(item):
+                changes.append(Change("renumbered", before, _label(item)))
+    for item in items:
+        _rewrite_references(item, pasal_map, bab_map, old_order)
+    new_source = _assemble(head, items, changes)
+    try:
+        parse(new_source)
+    except DraftError as error:
+        raise OutlineError("outline_breaks", error.problems) from error
+    return Outcome(new_source, changes, note)
+
+
+def _label_of(kind: str, path: str) -> str:
+    segment = path.rsplit("/", 1)[-1]
+    number = segment.split("-", 1)[1] if "-" in segment else None
+    if number is not None:
+        number = number.upper() if kind in ("bab", "pasal") else number.replace("-", " ").title()
+    return Block(kind, number, None, path, 0, 0, "").label
+
+
+def _target(items: list[_Item], operation: Operation) -> int:
+    for index, item in enumerate(items):
+        if item.path == operation.target and item.kind == operation.kind:
+            return index
+    raise OutlineError("path_unknown")
+
+
+def _position(items: list[_Item], operation: Operation, moving: tuple[int, int] | None) -> int:
+    """The index at which the new or moved items go (in ``items`` as they stand)."""
+    mode, _, path = operation.position.partition(":")
+    kind = operation.kind
+    inside = range(*moving) if moving else range(0)
+    if mode == "awal" and not path:
+        if kind == "pasal" and any(item.kind == "bab" for item in items):
+            raise OutlineError("position_invalid")
+        body = [i for i, item in enumerate(items) if item.kind in ("bab", "pasal") and i not in inside]
+        if body:
+            return body[0]
+        after = [i for i, item in enumerate(items) if item.kind in ("menimbang", "mengingat")]
+        return after[-1] + 1 if after else 0
+    anchor = next((i for i, item in enumerate(items) if item.path == path), None)
+    if anchor is None or anchor in inside:
+        raise OutlineError("position_invalid")
+    if mode == "setelah" and items[anchor].kind == kind:
+        return _end(items, anchor)
+    if mode == "awal" and _accepts(items, anchor, kind):
+        return anchor + 1
+    raise OutlineError("position_invalid")
+
+
+def _hashes(items: list[_Item], kind: str) -> str:
+    for item in items:
+        if item.kind == kind:
+            return item.lines[0].lstrip().split(" ", 1)[0]
+    return _LEVEL[kind]
+
+
+def _new_item(items: list[_Item], operation: Operation) -> _Item:
+    kind = operation.kind
+    hashes = _hashes(items, kind)
+    if kind == "pasal":
+        body = trim(split_lines(operation.text))
+        if not body:
+            raise OutlineError("pasal_empty")
+        lines = [f"{hashes} Pasal 1", "", *body]
+        explained = trim(split_lines(operation.penjelasan))
+        if explained:
+            lines += ["", "::: penjelasan", *explained, ":::"]
+        return _Item("pasal", lines, "1", fresh=True)
+    title = " ".join(operation.title.split())
+    if not title:
+        raise OutlineError("title_empty")
+    if kind == "bab":
+        return _Item("bab", [f"{hashes} BAB I — {title.upper()}"], "I", fresh=True)
+    return _Item("bagian", [f"{hashes} Bagian Kesatu — {title}"], "Kesatu", fresh=True)
+
+
+def _renumber(items: list[_Item]) -> tuple[dict[str, str | None], dict[str, str | None]]:
+    """Number every BAB, Bagian, Paragraf and Pasal in order; old number → new (upper case)."""
+    pasal_map: dict[str, str | None] = {}
+    bab_map: dict[str, str | None] = {}
+    counts = {"bab": 0, "bagian": 0, "paragraf": 0, "pasal": 0}
+    for item in items:
+        if item.kind not in counts:
+            if item.kind in ("penjelasan_umum", "lampiran"):
+                counts.update(bagian=0, paragraf=0)
+            continue
+        counts[item.kind] += 1
+        if item.kind == "bab":
+            counts.update(bagian=0, paragraf=0)
+            number = to_roman(counts["bab"])
+        elif item.kind == "bagian":
+            counts["paragraf"] = 0
+            number = ordinal_word(counts["bagian"])
+        else:
+            number = str(counts[item.kind])
+        if not item.fresh and item.number is not None:
+            if item.kind == "pasal":
+                pasal_map[item.number.upper()] = number
+            elif item.kind == "bab":
+                bab_map[item.number.upper()] = number
+        if number != item.number:
+            match = _NUMBERED.match(item.lines[0])
+            if match is not None:
+                item.lines[0] = f"{match['head']}{number}{match['rest'] or ''}"
+            item.number = number
+    return pasal_map, bab_map
+
+
+def _rewrite_references(
+    item: _Item, pasal_map: dict[str, str | None], bab_map: dict[str, str | None], old_order: list[str]
+) -> None:
+    """Rewrite the references in one item's body (everything after its heading)."""
+    if item.kind == "mengingat" or len(item.lines) < 2:
+        return
+    body = "\n".join(item.lines[1:])
+    changes: list[tuple[int, Change]] = []
+    where = _label(item)
+
+    def follow(match: re.Match[str], mapping: dict[str, str | None], group: str) -> str:
+        written = match.group(0)
+        if external(body[match.end() :]):
+            return written
+        old = match.group(group).upper()
+        if old not in mapping:
+            return written  # pointed at nothing before: R1 reports it
+        new = mapping[old]
+        line = body.count("\n", 0, match.start())
+        if new is None:
+            changes.append((line, Change("gone", written, "", where)))
+            return written
+        if new == old:
+            return written
+        start, end = match.span(group)
+        rewritten = written[: start - match.start()] + new + written[end - match.start() :]
+        changes.append((line, Change("reference", written, rewritten, where)))
+        return rewritten
+
+    for match in _RANGE.finditer(body):
+        _check_range(match, pasal_map, old_order, where, changes, body.count("\n", 0, match.start()))
+    body = PASAL_CITATION.sub(lambda m: follow(m, pasal_map, "pasal"), body)
+    body = _BAB_CITATION.sub(lambda m: follow(m, bab_map, "bab"), body)
+    item.lines[1:] = body.split("\n")
+    item.body_changes = changes
+
+
+def _check_range(
+    match: re.Match[str],
+    pasal_map: dict[str, str | None],
+    old_order: list[str],
+    where: str,
+    changes: list[tuple[int, Change]],
+    line: int,
+) -> None:
+    """'Pasal 4 sampai dengan Pasal 9' still names the same Pasal once renumbered?"""
+    first, last = match.group("first").upper(), match.group("last").upper()
+    if first not in old_order or last not in old_order:
+        return
+    covered = old_order[old_order.index(first) : old_order.index(last) + 1]
+    if not covered:
+        return
+    after = [pasal_map.get(number.upper()) for number in covered]
+    numbers = [number_key(n)[0] for n in after if n is not None]
+    contiguous = len(numbers) == len(after) and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    if not contiguous:
+        changes.append((line, Change("range", match.group(0), "", where)))
+
+
+def _assemble(head: list[str], items: list[_Item], changes: list[Change]) -> str:
+    lines = list(head)
+    for position, item in enumerate(items):
+        start = len(lines)  # 0-based index of the heading: its body line k is file line start + 2 + k
+        lines += item.lines
+        if position + 1 < len(items) and lines[-1].strip():
+            lines.append("")
+        for line, change in item.body_changes:
+            changes.append(Change(change.kind, change.before, change.after, change.where, start + 2 + line))
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return join_lines(lines)
