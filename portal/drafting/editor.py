@@ -185,7 +185,8 @@ def _outline_response(
 ) -> Response:
     context: dict[str, Any] = {
         "draft": draft, "draft_url": draft_url(draft), "values": values, "errors": errors,
-        "problems": problems or [], "saved": saved and not errors, "document": None,
+        "problems": problems or [], "saved": saved and not errors, "document": None, "invalid": [],
+        "moving": None, "move_places": [],
     }  # fmt: skip
     try:
         document = parse(draft.source)
