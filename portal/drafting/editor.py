@@ -18,9 +18,16 @@ from starlette.routing import Route
 from portal.accounts.web import client_ip, require
 from portal.document import DraftError, parse
 from portal.drafting import editing, outline, parts, services
-from portal.drafting.models import WorkingDraft
+from portal.drafting.models import DraftRevision, WorkingDraft
 from portal.drafting.services import Refusal, StaleRevision
-from portal.drafting.views import conflict_page, draft_url, find_draft, page, read_draft_form
+from portal.drafting.views import (
+    conflict_page,
+    draft_response,
+    draft_url,
+    find_draft,
+    page,
+    read_draft_form,
+)
 from portal.versions.diff import word_diff
 from portal.versions.redline import pieces_html
 from portal.web.forms import text
@@ -109,6 +116,59 @@ def _part_response(
         next=blocks[position + 1] if position + 1 < len(blocks) else None,
         ctx={"base": "#", "target": ""},
     )  # fmt: skip
+
+
+# -- saves: compare two, restore one -------------------------------------------------------
+
+
+async def compare_revisions(request: Request) -> Response:
+    """Two saves of a draft, word by word: ``?dari=N&ke=M`` (``ke`` defaults to the latest)."""
+    await require(request, "draft.edit")
+    draft, _ = await find_draft(request)
+    asked = "dari" in request.query_params
+    older = request.query_params.get("dari", str(max(1, draft.revision - 1)))  # the save before
+    newer = request.query_params.get("ke", str(draft.revision))
+    if not older.isdigit() or not newer.isdigit():
+        raise HTTPException(status_code=400)
+    found = {
+        rev.revision: rev
+        for rev in await DraftRevision.filter(
+            draft_id=draft.id, revision__in=[int(older), int(newer)]
+        ).select_related("saved_by")
+    }
+    if int(older) not in found or int(newer) not in found:
+        if asked:
+            raise HTTPException(status_code=404)
+        return page(request, "drafting/revisions.html", draft=draft, draft_url=draft_url(draft), old=None)
+    old, new = found[int(older)], found[int(newer)]
+    return page(
+        request, "drafting/revisions.html", draft=draft, draft_url=draft_url(draft), old=old, new=new,
+        diff=pieces_html(await asyncio.to_thread(word_diff, old.source, new.source)),
+    )  # fmt: skip
+
+
+async def restore(request: Request) -> Response:
+    """Save an earlier revision's text as the newest one (nothing is lost: the current text
+    stays a revision too), compare-and-set like any save."""
+    actor, _ = await require(request, "draft.edit")
+    draft, _ = await find_draft(request)
+    form = await read_draft_form(request)
+    wanted, base = text(form, "revisi", 20), text(form, "revision", 20)
+    if not wanted.isdigit() or not base.isdigit():
+        raise HTTPException(status_code=400)
+    earlier = await DraftRevision.get_or_none(draft_id=draft.id, revision=int(wanted))
+    if earlier is None:
+        raise HTTPException(status_code=404)
+    try:
+        draft = await services.save_draft(
+            draft, earlier.source, int(base), actor, note=f"Dipulihkan dari revisi {earlier.revision}",
+            ip=client_ip(request),
+        )  # fmt: skip
+    except StaleRevision as stale:
+        return await conflict_page(request, draft, stale, earlier.source, None)
+    except Refusal as refusal:
+        return await draft_response(request, draft, errors=refusal.errors, values={}, status=400)
+    return RedirectResponse(draft_url(draft) + "?disimpan=1", status_code=303)
 
 
 # -- the outline ----------------------------------------------------------------------------
@@ -210,4 +270,6 @@ def _outline_response(
 routes = [
     Route("/kelola/draf/{draft_id}/sunting", part_page, methods=["GET", "POST"], name="draft_part"),
     Route("/kelola/draf/{draft_id}/kerangka", outline_page, methods=["GET", "POST"], name="draft_outline"),
+    Route("/kelola/draf/{draft_id}/banding", compare_revisions, name="draft_revisions"),
+    Route("/kelola/draf/{draft_id}/pulihkan", restore, methods=["POST"], name="draft_restore"),
 ]

@@ -12,13 +12,14 @@ The result lists every change, for the drafter to confirm before it is saved.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 from portal.document import DraftError, Problem, parse
-from portal.document.numbering import number_key, ordinal_word, to_roman
+from portal.document.numbering import ordinal_word, to_roman
 from portal.drafting.blocks import Block, join_lines, scan, split_lines, trim
-from portal.versions.refs import PASAL_CITATION, external
+from portal.drafting.rewrite import Change, rewrite
 
 Kind = Literal["pasal", "bagian", "bab"]
 Action = Literal["sisip", "pindah", "hapus"]
@@ -30,8 +31,6 @@ _NUMBERED = re.compile(
     r"^(?P<head>\s*#+\s+(?:BAB|Bagian|Paragraf|Pasal)\s+)(?P<number>.+?)(?P<rest>\s+[—–-]\s+.*)?\s*$",
     re.IGNORECASE,
 )
-_BAB_CITATION = re.compile(r"\bBAB\s+(?P<bab>[IVXLCDM]+[A-Z]?)\b")
-_RANGE = re.compile(r"\bPasal\s+(?P<first>\d+[A-Z]?)\s+sampai\s+dengan\s+Pasal\s+(?P<last>\d+[A-Z]?)\b")
 
 
 class OutlineError(Exception):
@@ -57,22 +56,6 @@ class Operation:
     title: str = ""
     text: str = ""
     penjelasan: str = ""
-
-
-ChangeKind = Literal["inserted", "moved", "deleted", "renumbered", "reference", "gone", "range"]
-
-
-@dataclass(frozen=True)
-class Change:
-    """One thing the operation changes: a provision inserted, moved, deleted or numbered
-    anew; a reference rewritten (``where`` holds it, ``line`` is in the new text); a
-    reference to a deleted Pasal, or a range that no longer holds, to check by hand."""
-
-    kind: ChangeKind
-    before: str = ""
-    after: str = ""
-    where: str = ""
-    line: int = 0
 
 
 @dataclass
@@ -358,62 +341,13 @@ def _renumber(items: list[_Item]) -> tuple[dict[str, str | None], dict[str, str 
 
 
 def _rewrite_references(
-    item: _Item, pasal_map: dict[str, str | None], bab_map: dict[str, str | None], old_order: list[str]
+    item: _Item, pasal_map: Mapping[str, str | None], bab_map: Mapping[str, str | None], old_order: list[str]
 ) -> None:
     """Rewrite the references in one item's body (everything after its heading)."""
     if item.kind == "mengingat" or len(item.lines) < 2:
         return
-    body = "\n".join(item.lines[1:])
-    changes: list[tuple[int, Change]] = []
-    where = _label(item)
-
-    def follow(match: re.Match[str], mapping: dict[str, str | None], group: str) -> str:
-        written = match.group(0)
-        if external(body[match.end() :]):
-            return written
-        old = match.group(group).upper()
-        if old not in mapping:
-            return written  # pointed at nothing before: R1 reports it
-        new = mapping[old]
-        line = body.count("\n", 0, match.start())
-        if new is None:
-            changes.append((line, Change("gone", written, "", where)))
-            return written
-        if new == old:
-            return written
-        start, end = match.span(group)
-        rewritten = written[: start - match.start()] + new + written[end - match.start() :]
-        changes.append((line, Change("reference", written, rewritten, where)))
-        return rewritten
-
-    for match in _RANGE.finditer(body):
-        _check_range(match, pasal_map, old_order, where, changes, body.count("\n", 0, match.start()))
-    body = PASAL_CITATION.sub(lambda m: follow(m, pasal_map, "pasal"), body)
-    body = _BAB_CITATION.sub(lambda m: follow(m, bab_map, "bab"), body)
+    body, item.body_changes = rewrite("\n".join(item.lines[1:]), _label(item), pasal_map, bab_map, old_order)
     item.lines[1:] = body.split("\n")
-    item.body_changes = changes
-
-
-def _check_range(
-    match: re.Match[str],
-    pasal_map: dict[str, str | None],
-    old_order: list[str],
-    where: str,
-    changes: list[tuple[int, Change]],
-    line: int,
-) -> None:
-    """'Pasal 4 sampai dengan Pasal 9' still names the same Pasal once renumbered?"""
-    first, last = match.group("first").upper(), match.group("last").upper()
-    if first not in old_order or last not in old_order:
-        return
-    covered = old_order[old_order.index(first) : old_order.index(last) + 1]
-    if not covered:
-        return
-    after = [pasal_map.get(number.upper()) for number in covered]
-    numbers = [number_key(n)[0] for n in after if n is not None]
-    contiguous = len(numbers) == len(after) and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
-    if not contiguous:
-        changes.append((line, Change("range", match.group(0), "", where)))
 
 
 def _assemble(head: list[str], items: list[_Item], changes: list[Change]) -> str:

@@ -3,7 +3,6 @@ correct the alignment, publish. Thin: the rules are in ``drafting.services``."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Any
 
@@ -21,9 +20,8 @@ from portal.drafting import services
 from portal.drafting.models import DraftRevision, WorkingDraft
 from portal.drafting.services import Refusal, StaleRevision, Window
 from portal.versions.compare import Change, Comparison
-from portal.versions.diff import word_diff
 from portal.versions.models import Version
-from portal.versions.redline import pieces_html, redline_context
+from portal.versions.redline import redline_context
 from portal.versions.services import version_refs
 from portal.web.forms import MESSAGES as FORM_MESSAGES
 from portal.web.forms import read_form, text
@@ -131,18 +129,22 @@ async def create(request: Request) -> Response:
 async def draft_page(request: Request) -> Response:
     await require(request, "draft.edit")
     draft, as_json = await find_draft(request)
-    return await _draft_response(request, draft, as_json)
+    return await draft_response(request, draft, as_json)
 
 
-async def _draft_response(
+async def draft_response(
     request: Request,
     draft: WorkingDraft,
     as_json: bool = False,
     *,
     errors: dict[str, list[str]] | None = None,
     values: dict[str, str] | None = None,
+    base: int | None = None,
+    preview: bool = False,
     status: int = 200,
 ) -> Response:
+    """The draft page; ``base`` is the revision the drafter's form started from, and
+    ``preview`` shows an unsaved text (set on ``draft.source``) with its review."""
     lang = request_lang(request)
     review = await services.review(draft)
     if as_json:
@@ -164,6 +166,9 @@ async def _draft_response(
         "draft_url": draft_url(draft),
         "saved": request.query_params.get("disimpan") == "1" and not errors,
         "window": review.document.meta.konsultasi if review.document else None,
+        "base": draft.revision if base is None else base,
+        "preview": preview,
+        "ctx": {"base": "#", "target": ""},
     }
     if review.comparison is not None:
         context.update(redline_context(review.comparison, lang))
@@ -238,11 +243,14 @@ async def save(request: Request) -> Response:
     base = text(form, "revision", 20)
     values = {"source": source, "note": text(form, "note", 300)}
     if uploaded is None:
-        return await _draft_response(
+        return await draft_response(
             request, draft, errors={"source": ["file_type"]}, values=values, status=400
         )
     if not base.isdigit():
         raise HTTPException(status_code=400)
+    if text(form, "aksi", 20) == "pratinjau":  # shown with this text, in memory only: nothing is saved
+        draft.source = values["source"] = uploaded or source
+        return await draft_response(request, draft, values=values, base=int(base), preview=True)
     try:
         draft = await services.save_draft(
             draft, uploaded or source, int(base), actor, note=values["note"], ip=client_ip(request)
@@ -250,57 +258,9 @@ async def save(request: Request) -> Response:
     except StaleRevision as stale:
         return await conflict_page(request, draft, stale, uploaded or source, int(base))
     except Refusal as refusal:
-        return await _draft_response(request, draft, errors=refusal.errors, values=values, status=400)
-    return RedirectResponse(draft_url(draft) + "?disimpan=1", status_code=303)
-
-
-async def compare_revisions(request: Request) -> Response:
-    """Two saves of a draft, word by word: ``?dari=N&ke=M`` (``ke`` defaults to the latest)."""
-    await require(request, "draft.edit")
-    draft, _ = await find_draft(request)
-    asked = "dari" in request.query_params
-    older = request.query_params.get("dari", str(max(1, draft.revision - 1)))  # the save before
-    newer = request.query_params.get("ke", str(draft.revision))
-    if not older.isdigit() or not newer.isdigit():
-        raise HTTPException(status_code=400)
-    found = {
-        rev.revision: rev
-        for rev in await DraftRevision.filter(
-            draft_id=draft.id, revision__in=[int(older), int(newer)]
-        ).select_related("saved_by")
-    }
-    if int(older) not in found or int(newer) not in found:
-        if asked:
-            raise HTTPException(status_code=404)
-        return page(request, "drafting/revisions.html", draft=draft, draft_url=draft_url(draft), old=None)
-    old, new = found[int(older)], found[int(newer)]
-    return page(
-        request, "drafting/revisions.html", draft=draft, draft_url=draft_url(draft), old=old, new=new,
-        diff=pieces_html(await asyncio.to_thread(word_diff, old.source, new.source)),
-    )  # fmt: skip
-
-
-async def restore(request: Request) -> Response:
-    """Save an earlier revision's text as the newest one (nothing is lost: the current text
-    stays a revision too), compare-and-set like any save."""
-    actor, _ = await require(request, "draft.edit")
-    draft, _ = await find_draft(request)
-    form = await read_draft_form(request)
-    wanted, base = text(form, "revisi", 20), text(form, "revision", 20)
-    if not wanted.isdigit() or not base.isdigit():
-        raise HTTPException(status_code=400)
-    earlier = await DraftRevision.get_or_none(draft_id=draft.id, revision=int(wanted))
-    if earlier is None:
-        raise HTTPException(status_code=404)
-    try:
-        draft = await services.save_draft(
-            draft, earlier.source, int(base), actor, note=f"Dipulihkan dari revisi {earlier.revision}",
-            ip=client_ip(request),
-        )  # fmt: skip
-    except StaleRevision as stale:
-        return await conflict_page(request, draft, stale, earlier.source, None)
-    except Refusal as refusal:
-        return await _draft_response(request, draft, errors=refusal.errors, values={}, status=400)
+        return await draft_response(
+            request, draft, errors=refusal.errors, values=values, base=int(base), status=400
+        )
     return RedirectResponse(draft_url(draft) + "?disimpan=1", status_code=303)
 
 
@@ -320,7 +280,7 @@ async def correct(request: Request) -> Response:
         await services.correct(draft, old_path, new_path, actor, note=note, ip=ip)
     except Refusal as refusal:
         values = {"lama": old_path or "", "baru": new_path or "", "catatan": note}
-        return await _draft_response(request, draft, errors=refusal.errors, values=values, status=400)
+        return await draft_response(request, draft, errors=refusal.errors, values=values, status=400)
     return RedirectResponse(draft_url(draft) + "#penyelarasan", status_code=303)
 
 
@@ -363,11 +323,11 @@ async def publish(request: Request) -> Response:
     form = await read_draft_form(request)
     window, values, errors = read_window(form)
     if window is None:
-        return await _draft_response(request, draft, errors=errors, values=values, status=400)
+        return await draft_response(request, draft, errors=errors, values=values, status=400)
     try:
         version = await services.publish(draft, window, actor, ip=client_ip(request))
     except Refusal as refusal:
-        return await _draft_response(request, draft, errors=refusal.errors, values=values, status=400)
+        return await draft_response(request, draft, errors=refusal.errors, values=values, status=400)
     # Pages kept in memory show the list of versions: this worker forgets them now, the
     # others notice on their next check (see VersionCache).
     request.app.state.versions.clear()
@@ -388,8 +348,6 @@ routes = [
     Route("/kelola/draf", create, methods=["POST"], name="draft_create"),
     Route("/kelola/draf/{draft_id}", draft_page, name="draft"),
     Route("/kelola/draf/{draft_id}/simpan", save, methods=["POST"], name="draft_save"),
-    Route("/kelola/draf/{draft_id}/banding", compare_revisions, name="draft_revisions"),
-    Route("/kelola/draf/{draft_id}/pulihkan", restore, methods=["POST"], name="draft_restore"),
     Route("/kelola/draf/{draft_id}/koreksi", correct, methods=["POST"], name="draft_correct"),
     Route("/kelola/draf/{draft_id}/terbitkan", publish, methods=["POST"], name="draft_publish"),
     Route("/kelola/draf/{draft_id}/buang", discard, methods=["POST"], name="draft_discard"),

@@ -225,3 +225,29 @@ async def test_the_outline_waits_for_a_valid_text(client: httpx.AsyncClient) -> 
     assert (
         await client.get(f"/kelola/draf/{draft.id}/sunting", params={"bagian": "pasal-30"})
     ).status_code == 200
+
+
+async def test_the_whole_text_can_be_previewed_without_saving(client: httpx.AsyncClient) -> None:
+    draft = await saved_v3(client)
+    typed = sample("v3").replace("paling lama", "paling lambat-uji", 1)
+    response = await post(
+        client, f"/kelola/draf/{draft.id}/simpan", {"source": typed, "revision": "2", "aksi": "pratinjau"}
+    )
+    assert response.status_code == 200
+    assert "Pratinjau teks Anda (belum disimpan)" in response.text
+    assert 'id="pasal-1/angka-1"' in response.text  # the structured preview of the whole text
+    assert "paling lambat-uji" in response.text
+    assert 'name="revision" value="2"' in response.text  # still based on the revision it came from
+    assert (await WorkingDraft.get(id=draft.id)).revision == 2
+    assert "paling lambat-uji" not in (await WorkingDraft.get(id=draft.id)).source
+    # A preview from an old revision keeps that base: saving it later is a conflict, not an overwrite.
+    assert (
+        await post(client, f"/kelola/draf/{draft.id}/simpan", {"source": typed, "revision": "2"})
+    ).status_code == 303
+    old = await post(
+        client, f"/kelola/draf/{draft.id}/simpan", {"source": typed, "revision": "2", "aksi": "pratinjau"}
+    )
+    assert 'name="revision" value="2"' in old.text
+    assert (
+        await post(client, f"/kelola/draf/{draft.id}/simpan", {"source": typed + "\n", "revision": "2"})
+    ).status_code == 409
