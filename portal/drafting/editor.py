@@ -9,6 +9,7 @@ import asyncio
 from typing import Any
 from urllib.parse import quote
 
+from markupsafe import Markup
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -28,8 +29,8 @@ from portal.drafting.views import (
     page,
     read_draft_form,
 )
-from portal.versions.diff import word_diff
-from portal.versions.redline import pieces_html
+from portal.versions.diff import Piece, word_diff
+from portal.versions.redline import folded, pieces_html
 from portal.web.forms import text
 
 _ACTIONS = ("sisip", "pindah", "hapus")
@@ -121,8 +122,14 @@ def _part_response(
 # -- saves: compare two, restore one -------------------------------------------------------
 
 
+def _diff(pieces: list[Piece], whole: bool) -> list[Markup | int]:
+    return [pieces_html(pieces)] if whole else folded(pieces)
+
+
 async def compare_revisions(request: Request) -> Response:
-    """Two saves of a draft, word by word: ``?dari=N&ke=M`` (``ke`` defaults to the latest)."""
+    """Two saves of a draft, word by word: ``?dari=N&ke=M`` (``ke`` defaults to the latest);
+    unchanged stretches are folded unless ``utuh=1``."""
+    whole = request.query_params.get("utuh") == "1"
     await require(request, "draft.edit")
     draft, _ = await find_draft(request)
     asked = "dari" in request.query_params
@@ -143,7 +150,7 @@ async def compare_revisions(request: Request) -> Response:
     old, new = found[int(older)], found[int(newer)]
     return page(
         request, "drafting/revisions.html", draft=draft, draft_url=draft_url(draft), old=old, new=new,
-        diff=pieces_html(await asyncio.to_thread(word_diff, old.source, new.source)),
+        diff=_diff(await asyncio.to_thread(word_diff, old.source, new.source), whole), whole=whole,
     )  # fmt: skip
 
 
@@ -225,7 +232,7 @@ async def outline_page(request: Request) -> Response:
     except Refusal as refusal:
         return _outline_response(request, draft, values, refusal.errors, moving=moving, status=400)
     source = await editing.base_source(draft, base)
-    diff = pieces_html(await asyncio.to_thread(word_diff, source, plan.outcome.source))
+    diff = _diff(await asyncio.to_thread(word_diff, source, plan.outcome.source), whole=False)
     return page(
         request, "drafting/outline_confirm.html", draft=draft, draft_url=draft_url(draft), plan=plan,
         operation=operation, diff=diff, base=base,

@@ -26,6 +26,35 @@ def pieces_html(pieces: list[Piece]) -> Markup:
     return Markup("".join(out))  # noqa: S704 - every piece of text is escaped above
 
 
+def folded(pieces: list[Piece], context: int = 3) -> list[Markup | int]:
+    """A long text's word diff with the unchanged stretches folded: Markup runs of the
+    marked text, and between them the number of unchanged lines left out (an int).
+    ``context`` unchanged lines stay on each side of a change."""
+    out: list[Markup | int] = []
+    last = len(pieces) - 1
+    for position, piece in enumerate(pieces):
+        text = piece.text[:-1] if position == last and piece.text.endswith("\n") else piece.text
+        lines = text.split("\n") if piece.op == "equal" else []
+        head = context + 1 if position > 0 else 0  # lines kept, with the end of the changed line
+        tail = context + 1 if position < last else 0  # and with the start of the next one
+        hidden = len(lines) - head - tail
+        if hidden <= 1:
+            out.append(pieces_html([piece]))
+            continue
+        if head:
+            out.append(pieces_html([Piece("equal", "\n".join(lines[:head]) + "\n")]))
+        out.append(hidden)
+        if tail:
+            out.append(pieces_html([Piece("equal", "\n".join(lines[len(lines) - tail :]))]))
+    merged: list[Markup | int] = []
+    for item in out:  # one Markup run between folds
+        if merged and isinstance(item, Markup) and isinstance(merged[-1], Markup):
+            merged[-1] = merged[-1] + item
+        else:
+            merged.append(item)
+    return merged
+
+
 @dataclass
 class Redline:
     comparison: Comparison

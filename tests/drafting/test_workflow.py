@@ -264,6 +264,11 @@ async def test_saves_can_be_compared_and_an_earlier_one_restored(client: httpx.A
     diff = await client.get(f"/kelola/draf/{draft.id}/banding", params={"dari": "1", "ke": "2"})
     assert diff.status_code == 200
     assert "<del>lama </del><ins>singkat </ins>" in diff.text
+    assert "baris tidak berubah" in diff.text  # a long text: the unchanged stretches are folded
+    assert "Pasal 1\n" not in diff.text
+    whole = await client.get(f"/kelola/draf/{draft.id}/banding", params={"dari": "1", "ke": "2", "utuh": "1"})
+    assert "baris tidak berubah" not in whole.text
+    assert "Pasal 1\n" in whole.text
     assert (await client.get(f"/kelola/draf/{draft.id}/banding", params={"dari": "9"})).status_code == 404
     restored = await post(client, f"/kelola/draf/{draft.id}/pulihkan", {"revisi": "1", "revision": "2"})
     assert restored.status_code == 303

@@ -103,3 +103,19 @@ def test_the_shortcuts_give_the_same_pieces_as_comparing_every_token(old: str, d
             del words[where]
     new = " ".join(words)
     assert [(p.op, p.text) for p in word_diff(old, new)] == reference_diff(old, new)
+
+
+def test_folding_keeps_three_lines_around_each_change_and_counts_the_rest() -> None:
+    from markupsafe import Markup
+
+    from portal.versions.redline import folded
+
+    old = "".join(f"baris {i} tetap\n" for i in range(100))
+    new = old.replace("baris 50 tetap", "baris 50 berubah").replace("baris 52 tetap", "baris 52 diubah")
+    runs = folded(word_diff(old, new))
+    assert [run for run in runs if isinstance(run, int)] == [47, 43]  # lines 0-46 and 57-99
+    (marked,) = [run for run in runs if isinstance(run, Markup)]
+    assert marked.startswith("baris 47 tetap\n")
+    assert marked.endswith("baris 56 tetap\n")
+    assert "baris 50 <del>tetap\n</del><ins>berubah\n</ins>baris 51 tetap\n" in marked
+    assert folded(word_diff("a b", "a c")) == [Markup("a <del>b</del><ins>c</ins>")]  # short: nothing folded
