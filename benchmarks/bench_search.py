@@ -4,6 +4,7 @@
     PYTHONPATH=. .venv/bin/python -m benchmarks.bench_search --comments 20000 --runs 20
     PYTHONPATH=. .venv/bin/python -m benchmarks.bench_search --out-dir /tmp/bench-search   # keep the indexes
     PYTHONPATH=. .venv/bin/python -m benchmarks.bench_search --no-database          # skip the run through the DB
+    PYTHONPATH=. .venv/bin/python -m benchmarks.bench_search --baseline   # + the portal through Whoosh's collector
 
 Corpus (no database, fixed seed): the provisions of the three sample drafts (v1, v2, v3)
 as ``portal.search.documents.provision_docs`` makes them, and ``--comments`` published
@@ -477,11 +478,12 @@ class Measured:
     raw: tuple[float, ...]
     fts_full: tuple[float, ...]
     fts_raw: tuple[float, ...]
+    collector: tuple[float, ...] = ()  # the portal through Whoosh's collector (--baseline)
 
 
-def portal_step(index: SearchIndex, query: Query) -> Callable[[], object]:
+def portal_step(index: SearchIndex, query: Query, collector: bool = False) -> Callable[[], object]:
     request = SearchRequest(q=query.q, chosen=dict(query.chosen))
-    return lambda: search(index, request, LATEST)
+    return lambda: search(index, request, LATEST, collector=collector)
 
 
 def raw_step(index: SearchIndex, query: Query) -> Callable[[], object]:
@@ -559,7 +561,9 @@ def fts_raw_step(connection: sqlite3.Connection, query: Query) -> Callable[[], o
     return step
 
 
-def measure_queries(index: SearchIndex, connection: sqlite3.Connection, runs: int) -> list[Measured]:
+def measure_queries(
+    index: SearchIndex, connection: sqlite3.Connection, runs: int, baseline: bool = False
+) -> list[Measured]:
     out = []
     for query in QUERIES:
         where, params = fts_where(query)
@@ -568,16 +572,22 @@ def measure_queries(index: SearchIndex, connection: sqlite3.Connection, runs: in
         if outcome.error is not None:  # a refused query returns at once: its timings would flatter
             print(f"warning: the portal refuses {query.q!r}: {outcome.error}", file=sys.stderr)
         whoosh_total = outcome.total if outcome.error is None else -1
-        portal, raw, full, bare = measure_interleaved(
-            [
-                ("portal", portal_step(index, query)),
-                ("raw", raw_step(index, query)),
-                ("fts full", fts_full_step(connection, query)),
-                ("fts raw", fts_raw_step(connection, query)),
-            ],
-            runs,
-        )
-        out.append(Measured(query, whoosh_total, fts_total, portal.runs, raw.runs, full.runs, bare.runs))
+        steps = [
+            ("portal", portal_step(index, query)),
+            ("raw", raw_step(index, query)),
+            ("fts full", fts_full_step(connection, query)),
+            ("fts raw", fts_raw_step(connection, query)),
+        ]
+        if baseline:
+            steps.append(("portal, collector", portal_step(index, query, collector=True)))
+        timed = measure_interleaved(steps, runs)
+        portal, raw, full, bare = timed[:4]
+        out.append(
+            Measured(
+                query, whoosh_total, fts_total, portal.runs, raw.runs, full.runs, bare.runs,
+                timed[4].runs if baseline else (),
+            )
+        )  # fmt: skip
     return out
 
 
@@ -701,7 +711,7 @@ def run(args: argparse.Namespace) -> None:
             )
 
         print(f"\n## Query latency, ms ({args.runs} runs after a warm-up; the four columns take turns)\n")
-        measured = measure_queries(search_index, connection, args.runs)
+        measured = measure_queries(search_index, connection, args.runs, args.baseline)
         rows = []
         for m in measured:
             p = {name: (statistics.median(r), percentile(r, 0.95)) for name, r in (
@@ -732,6 +742,21 @@ def run(args: argparse.Namespace) -> None:
             "counts; FTS5 raw = top 10 by bm25 (+ the GROUP BYs on the faceted rows). Whoosh also matches "
             "stems (akar, Sastrawi), FTS5 only the words as written: hit counts differ."
         )
+        if args.baseline:
+            print("\n### The portal path before (Whoosh's collector) and now, same runs, ms\n")
+            rows = [
+                [
+                    m.query.name, f_ms(statistics.median(m.collector)), f_ms(percentile(m.collector, 0.95)),
+                    f_ms(statistics.median(m.portal)), f_ms(percentile(m.portal, 0.95)),
+                    ratio(percentile(m.collector, 0.95), percentile(m.portal, 0.95)),
+                ]
+                for m in measured
+            ]  # fmt: skip
+            print(
+                table(
+                    ["query", "collector p50", "collector p95", "now p50", "now p95", "p95 before/now"], rows
+                )
+            )
         connection.close()
 
         p95 = {m.query.name: percentile(m.portal, 0.95) for m in measured}
@@ -779,6 +804,11 @@ def main() -> None:
         help="where the indexes and databases go, kept (default: a temporary folder)",
     )
     parser.add_argument("--no-database", action="store_true", help="skip the new-comment run through the DB")
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="also time the portal through Whoosh's collector (the way before scoring.py), same runs",
+    )
     run(parser.parse_args())
 
 

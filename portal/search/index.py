@@ -23,6 +23,7 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema  # type: ignore[imp
 from whoosh.searching import Searcher  # type: ignore[import-untyped]
 
 from portal.search.analysis import stem_analyzer, surface_analyzer
+from portal.search.scoring import Segment, segment_id
 
 FACETS = ("versi", "bab", "jenis", "kategori", "posisi")
 
@@ -63,6 +64,9 @@ class SearchIndex:
         # What is worth keeping while the index does not change (the set of documents in
         # the latest versions, for one): emptied whenever the searcher is reopened.
         self.kept: dict[object, Any] = {}
+        # Per segment (segments never change; a commit adds one, a merge replaces some):
+        # field lengths and facet bitmasks, kept across generations (``scoring.Segment``).
+        self.segments: dict[str, Segment] = {}
 
     # -- where ----------------------------------------------------------------------
     def current_dir(self) -> Path | None:
@@ -107,6 +111,7 @@ class SearchIndex:
                 self._searcher = self._index.searcher()
                 self._name = folder.name
                 self.kept.clear()
+                self.segments.clear()
             elif not self._searcher.up_to_date():
                 # Opened afresh, not refresh()ed: whoosh's refresh reuses the reader of a
                 # segment even when documents of it were deleted since (a hidden comment
@@ -114,6 +119,9 @@ class SearchIndex:
                 self._searcher.close()
                 self._searcher = self._index.searcher()
                 self.kept.clear()
+                live = {segment_id(sub.reader()) for sub, _ in self._searcher.leaf_searchers()}
+                for gone in set(self.segments) - live:
+                    del self.segments[gone]
             yield self._searcher
 
     def close(self) -> None:
@@ -122,6 +130,8 @@ class SearchIndex:
                 self._searcher.close()
                 self._searcher = None
                 self._name = None
+                self.kept.clear()
+                self.segments.clear()
 
     # -- writing ------------------------------------------------------------------------
     @contextmanager
