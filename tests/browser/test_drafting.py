@@ -47,6 +47,10 @@ def test_edit_a_pasal_and_move_another_at_360px(browser: Any, server: str, artif
         page.click("ul.part-list >> text=Pasal 5")
     assert "Sunting Pasal 5" in page.content()
     page.fill("#teks-isi", page.input_value("#teks-isi") + "\n\n(4) Ayat yang ditambahkan dari peramban.")
+    # The script refreshes the preview as one types …
+    page.wait_for_selector(".editor-preview [id='pasal-5/ayat-4']", timeout=10_000)
+    assert page.url.endswith("?bagian=pasal-5")  # … without leaving the page
+    # … and the button does it without the script.
     with page.expect_navigation():
         page.click("button[value=pratinjau]")
     assert "Pratinjau teks Anda (belum disimpan)" in page.content()
