@@ -1,0 +1,1 @@
+"""Commands of the `portal` command line (the parser is in ``portal.cli``)."""
