@@ -98,6 +98,18 @@ def scan(lines: list[str]) -> list[Block]:
     return blocks
 
 
+_CONTAINER_LINE = re.compile(r"^\s*:::")
+
+
+def stray_line(text: str) -> int | None:
+    """The 1-based line of the first heading of a structural kind or ``:::`` line in a
+    part's text (which would cut the part in two), or None."""
+    for number, line in enumerate(split_lines(text), 1):
+        if _CONTAINER_LINE.match(line) or (line.lstrip(" ").startswith("#") and heading_of(line)):
+            return number
+    return None
+
+
 def trim(lines: list[str]) -> list[str]:
     """Lines without the blank ones at either end, each without trailing spaces."""
     out = [line.rstrip() for line in lines]

@@ -8,15 +8,19 @@ page instead of being overwritten.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from portal.accounts.models import User
 from portal.document import Document, DraftError, Node, Problem, parse
 from portal.drafting import outline, parts
-from portal.drafting.blocks import split_lines
+from portal.drafting.blocks import stray_line
 from portal.drafting.models import DraftRevision, WorkingDraft
 from portal.drafting.services import Refusal, StaleRevision, save_draft
 from portal.lint import Finding, lint
+
+_DIGITS = re.compile(r"\d+")
 
 
 async def base_source(draft: WorkingDraft, base_revision: int) -> str:
@@ -31,16 +35,18 @@ async def base_source(draft: WorkingDraft, base_revision: int) -> str:
 
 @dataclass
 class PartPreview:
-    """The draft as it would be with the part's new text: its problems (``line`` counted
-    in the whole file; ``form_line`` in the part's field when it falls there), the part's
-    node, and the drafting-technique findings inside the part."""
+    """The draft as it would be with the part's new text: its problems, each with the
+    field and the line in that field where it falls (None, None when elsewhere), the
+    part's node, the drafting-technique findings inside the part, and ``errors`` for a
+    field that holds a line that would cut the part in two (a heading, a ``:::``)."""
 
     source: str
-    problems: list[tuple[Problem, int | None]] = field(default_factory=list)
+    problems: list[tuple[Problem, str | None, int | None]] = field(default_factory=list)
     document: Document | None = None
     node: Node | None = None
     explanation: Node | None = None
     findings: list[Finding] = field(default_factory=list)
+    errors: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _inside(path: str, part_path: str) -> bool:
@@ -49,17 +55,27 @@ def _inside(path: str, part_path: str) -> bool:
     )
 
 
+def stray_lines(body: str, penjelasan: str) -> dict[str, list[str]]:
+    """Fields with a line that is not the part's own text: a structural heading (the
+    outline adds and moves those) or a ``:::`` line (the Penjelasan has its field)."""
+    return {
+        name: ["heading_in_part"]
+        for name, text in (("isi", body), ("penjelasan", penjelasan))
+        if stray_line(text)
+    }
+
+
 def preview_part(source: str, part: parts.Part, body: str, penjelasan: str) -> PartPreview:
     """Splice the part's text in and parse and lint the result (pure)."""
     spliced = parts.splice(source, part, body, penjelasan)
-    preview = PartPreview(spliced)
+    preview = PartPreview(spliced, errors=stray_lines(body, penjelasan))
     try:
         document = parse(spliced)
     except DraftError as error:
-        lines = len(split_lines(body))
+        where = parts.fields(part, body, penjelasan)
         for problem in error.problems:
-            relative = problem.line - part.offset + 1
-            preview.problems.append((problem, relative if 1 <= relative <= lines else None))
+            found = where.locate(problem.line)
+            preview.problems.append((problem, *found) if found else (problem, None, None))
         return preview
     preview.document = document
     index = document.index()
@@ -82,11 +98,18 @@ async def save_part(
 ) -> WorkingDraft:
     """Save one part's new text into the revision it was edited from (StaleRevision when
     someone saved since: the caller shows both texts)."""
+    if draft.status != "open":
+        raise Refusal({"source": ["not_open"]})
     source = await base_source(draft, base_revision)
     part = parts.find(source, path)
     if part is None:
         raise Refusal({"isi": ["path_unknown"]})
+    stray = stray_lines(body, penjelasan)
+    if stray:
+        raise Refusal(stray)
     spliced = parts.splice(source, part, body, penjelasan)
+    if spliced == source and base_revision == draft.revision:
+        return draft  # nothing changed: no new revision
     return await save_draft(
         draft, spliced, base_revision, actor, note=note or f"{part.label} disunting", ip=ip
     )
@@ -102,8 +125,22 @@ class Plan:
     new_findings: list[Finding]
 
 
+def _added(before: list[Finding], after: list[Finding]) -> list[Finding]:
+    """Findings of ``after`` that ``before`` did not have. Their messages quote references
+    that the operation renumbered, so they are matched with the digits left out."""
+    seen = Counter(_finding_key(f) for f in before)
+    added = []
+    for finding in after:
+        key = _finding_key(finding)
+        if seen[key]:
+            seen[key] -= 1
+        else:
+            added.append(finding)
+    return added
+
+
 def _finding_key(finding: Finding) -> tuple[str, str]:
-    return finding.code, finding.message("id")
+    return finding.code, _DIGITS.sub("#", finding.message("id"))
 
 
 async def plan_outline(draft: WorkingDraft, base_revision: int, operation: outline.Operation) -> Plan:
@@ -112,9 +149,7 @@ async def plan_outline(draft: WorkingDraft, base_revision: int, operation: outli
         raise Refusal({"outline": ["not_open"]})
     source = await base_source(draft, base_revision)
     outcome = outline.apply(source, operation)
-    before = {_finding_key(f) for f in lint(parse(source))}
-    added = [f for f in lint(parse(outcome.source)) if _finding_key(f) not in before]
-    return Plan(outcome, base_revision, added)
+    return Plan(outcome, base_revision, _added(lint(parse(source)), lint(parse(outcome.source))))
 
 
 async def apply_outline(

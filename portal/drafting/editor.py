@@ -62,13 +62,14 @@ async def part_page(request: Request) -> Response:
         if part is None:
             raise HTTPException(status_code=404)
         values = {"isi": part.body, "penjelasan": part.penjelasan, "catatan": ""}
-        saved = request.query_params.get("disimpan") == "1"
+        query = request.query_params
+        saved = "disimpan" if query.get("disimpan") == "1" else "tetap" if query.get("tetap") == "1" else ""
         return _part_response(request, draft, draft.source, part, values, draft.revision, saved=saved)
     form = await read_draft_form(request)
     base = _revision(form)
     values = {
-        "isi": text(form, "isi", services.MAX_SOURCE),
-        "penjelasan": text(form, "penjelasan", services.MAX_SOURCE),
+        "isi": text(form, "isi", services.MAX_SOURCE + 1),  # longer is refused, not cut
+        "penjelasan": text(form, "penjelasan", services.MAX_SOURCE + 1),
         "catatan": text(form, "catatan", 300),
     }
     path = text(form, "bagian", 200)
@@ -79,10 +80,10 @@ async def part_page(request: Request) -> Response:
     part = parts.find(source, path)
     if part is None:
         raise HTTPException(status_code=404)
-    if text(form, "aksi", 20) != "simpan" or draft.status != "open":
+    if text(form, "aksi", 20) != "simpan":
         return _part_response(request, draft, source, part, values, base, previewed=True)
     try:
-        await editing.save_part(
+        updated = await editing.save_part(
             draft, path, values["isi"], values["penjelasan"], base, actor,
             note=values["catatan"], ip=client_ip(request),
         )  # fmt: skip
@@ -91,7 +92,8 @@ async def part_page(request: Request) -> Response:
         return await conflict_page(request, draft, stale, mine, base)
     except Refusal as refusal:
         return _part_response(request, draft, source, part, values, base, errors=refusal.errors, status=400)
-    return RedirectResponse(f"{draft_url(draft)}/sunting?bagian={quote(path)}&disimpan=1", status_code=303)
+    outcome = "disimpan=1" if updated.revision != base else "tetap=1"  # tetap: nothing changed
+    return RedirectResponse(f"{draft_url(draft)}/sunting?bagian={quote(path)}&{outcome}", status_code=303)
 
 
 def _part_response(
@@ -103,16 +105,17 @@ def _part_response(
     base: int,
     *,
     previewed: bool = False,
-    saved: bool = False,
+    saved: str = "",
     errors: dict[str, list[str]] | None = None,
     status: int = 200,
 ) -> Response:
     preview = editing.preview_part(source, part, values["isi"], values["penjelasan"])
+    errors = {**preview.errors, **(errors or {})}
     blocks = parts.editable(source)
     position = next((i for i, b in enumerate(blocks) if b.path == part.path), 0)
     return page(
         request, "drafting/part.html", status=status, draft=draft, draft_url=draft_url(draft), part=part,
-        values=values, errors=errors or {}, preview=preview, base=base, previewed=previewed, saved=saved,
+        values=values, errors=errors, preview=preview, base=base, previewed=previewed, saved=saved,
         previous=blocks[position - 1] if position > 0 else None,
         next=blocks[position + 1] if position + 1 < len(blocks) else None,
         ctx={"base": "#", "target": ""},
@@ -191,8 +194,8 @@ def _operation(form: FormData) -> outline.Operation:
         target=text(form, "sasaran", 200),
         position=text(form, "posisi", 200),
         title=text(form, "judul", 300),
-        text=text(form, "isi", services.MAX_SOURCE),
-        penjelasan=text(form, "penjelasan", services.MAX_SOURCE),
+        text=text(form, "isi", services.MAX_SOURCE + 1),
+        penjelasan=text(form, "penjelasan", services.MAX_SOURCE + 1),
     )
 
 
@@ -210,7 +213,9 @@ async def outline_page(request: Request) -> Response:
     form = await read_draft_form(request)
     base = _revision(form)
     operation = _operation(form)
-    values = {key: text(form, key, services.MAX_SOURCE) for key in ("posisi", "judul", "isi", "penjelasan")}
+    values = {
+        key: text(form, key, services.MAX_SOURCE + 1) for key in ("posisi", "judul", "isi", "penjelasan")
+    }
     values["sisip"] = operation.kind
     moving = operation.target if operation.action == "pindah" else ""
     try:

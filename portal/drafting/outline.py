@@ -18,13 +18,14 @@ from typing import Literal
 
 from portal.document import DraftError, Problem, parse
 from portal.document.numbering import ordinal_word, to_roman
-from portal.drafting.blocks import Block, join_lines, scan, split_lines, trim
+from portal.drafting.blocks import Block, join_lines, scan, split_lines, stray_line, trim
 from portal.drafting.rewrite import Change, rewrite
 
 Kind = Literal["pasal", "bagian", "bab"]
 Action = Literal["sisip", "pindah", "hapus"]
 KINDS: tuple[Kind, ...] = ("pasal", "bagian", "bab")
 _CONTAINERS = ("bab", "bagian", "paragraf")
+_NUMBERED_KINDS = ("bab", "bagian", "paragraf", "pasal")
 _LEVEL = {"bab": "##", "bagian": "###", "paragraf": "####", "pasal": "#####"}
 _WORD = {"bab": "BAB", "bagian": "Bagian", "paragraf": "Paragraf", "pasal": "Pasal"}
 _NUMBERED = re.compile(
@@ -71,6 +72,7 @@ class _Item:
     lines: list[str]
     number: str | None
     path: str = ""  # in the text before the operation ("" for a new item)
+    title: str | None = None
     parent: int | None = None
     fresh: bool = False
     body_changes: list[tuple[int, Change]] = field(default_factory=list)  # (body line, change)
@@ -94,7 +96,7 @@ def _items(lines: list[str]) -> tuple[list[str], list[_Item]]:
     items: list[_Item] = []
     open_: dict[str, int | None] = {"bab": None, "bagian": None, "paragraf": None}
     for block in blocks:
-        item = _Item(block.kind, lines[block.start : block.end], block.number, block.path)
+        item = _Item(block.kind, lines[block.start : block.end], block.number, block.path, block.title)
         index = len(items)
         if block.kind == "bab":
             open_ = {"bab": index, "bagian": None, "paragraf": None}
@@ -151,21 +153,32 @@ def _accepts(items: list[_Item], container: int, kind: Kind) -> bool:
 
 
 def destinations(source: str, kind: Kind, target: str = "") -> list[Destination]:
-    """Every valid place for a ``kind`` (moved from ``target`` when given), in file order."""
+    """Every valid place for a ``kind`` (moved from ``target`` when given, leaving out
+    where it already is), in file order."""
     _, items = _items(split_lines(source))
     moving = next((i for i, item in enumerate(items) if item.path == target), None)
-    skip = range(moving, _end(items, moving)) if moving is not None else range(0)
-    out: list[Destination] = []
+    span = (moving, _end(items, moving)) if moving is not None else None
+    candidates: list[Destination] = []
     if kind == "bab" or (kind == "pasal" and not any(item.kind == "bab" for item in items)):
-        out.append(Destination("awal:", "top", ""))
+        candidates.append(Destination("awal:", "top", ""))
     for index, item in enumerate(items):
-        if index in skip:
+        if span is not None and span[0] <= index < span[1]:
             continue
         if item.kind == kind:
-            out.append(Destination(f"setelah:{item.path}", "after", _label(item)))
+            label = _container_label(items, index) if kind == "bagian" else _label(item)
+            candidates.append(Destination(f"setelah:{item.path}", "after", label))
         if kind != "bab" and item.kind in _CONTAINERS and _accepts(items, index, kind):
-            title = f" — {item.lines[0].split('—', 1)[1].strip()}" if "—" in item.lines[0] else ""
-            out.append(Destination(f"awal:{item.path}", "start", _container_label(items, index) + title))
+            title = f" — {item.title}" if item.title else ""
+            candidates.append(
+                Destination(f"awal:{item.path}", "start", _container_label(items, index) + title)
+            )
+    out = []
+    for place in candidates:
+        if span is not None:
+            at = _position(items, Operation("pindah", kind, target, place.value), span)
+            if at in span:
+                continue  # where it already is
+        out.append(place)
     return out
 
 
@@ -201,10 +214,14 @@ def apply(source: str, operation: Operation) -> Outcome:
         index = _target(items, operation)
         end = _end(items, index)
         moved = items[index:end]
-        note_label = _label(items[index])
+        note_label = _label_of(items[index].kind, items[index].path)
         if operation.action == "hapus":
             items = [*items[:index], *items[end:]]
-            changes += [Change("deleted", _label(item)) for item in moved if item.kind in KINDS]
+            changes += [
+                Change("deleted", _label_of(item.kind, item.path))
+                for item in moved
+                if item.kind in _NUMBERED_KINDS
+            ]
             note = f"{note_label} dihapus"
         else:
             at = _position(items, operation, (index, end))
@@ -215,13 +232,15 @@ def apply(source: str, operation: Operation) -> Outcome:
             items = [*rest[:at], *moved, *rest[at:]]
             note = f"{note_label} dipindahkan"
     pasal_map, bab_map = _renumber(items)
+    labels = _labels(items)
     for item in moved if operation.action != "hapus" else []:
         if item.fresh:
-            changes.append(Change("inserted", after=_label(item)))
-            note = f"{_label(item)} disisipkan"
+            changes.append(Change("inserted", after=labels[id(item)]))
+            note = f"{labels[id(item)]} disisipkan"
         elif operation.action == "pindah" and item.path == operation.target:
-            changes.append(Change("moved", _label_of(item.kind, item.path), _label(item)))
-            note = f"{_label_of(item.kind, item.path)} dipindahkan menjadi {_label(item)}"
+            before = _label_of(item.kind, item.path)
+            changes.append(Change("moved", before, labels[id(item)]))
+            note = f"{before} dipindahkan menjadi {labels[id(item)]}"
     if operation.action == "hapus":
         for item in moved:
             if item.kind == "pasal" and item.number:
@@ -229,10 +248,10 @@ def apply(source: str, operation: Operation) -> Outcome:
             elif item.kind == "bab" and item.number:
                 bab_map[item.number.upper()] = None
     for item in items:
-        if not item.fresh and item.path and item.kind in KINDS and item.path != operation.target:
+        if not item.fresh and item.kind in _NUMBERED_KINDS and item.path != operation.target:
             before = _label_of(item.kind, item.path)
-            if before != _label(item):
-                changes.append(Change("renumbered", before, _label(item)))
+            if before != labels[id(item)]:
+                changes.append(Change("renumbered", before, labels[id(item)]))
     for item in items:
         _rewrite_references(item, pasal_map, bab_map, old_order)
     new_source = _assemble(head, items, changes)
@@ -243,12 +262,41 @@ def apply(source: str, operation: Operation) -> Outcome:
     return Outcome(new_source, changes, note)
 
 
-def _label_of(kind: str, path: str) -> str:
-    segment = path.rsplit("/", 1)[-1]
+def _segment_label(kind: str, segment: str) -> str:
     number = segment.split("-", 1)[1] if "-" in segment else None
     if number is not None:
         number = number.upper() if kind in ("bab", "pasal") else number.replace("-", " ").title()
-    return Block(kind, number, None, path, 0, 0, "").label
+    return Block(kind, number, None, segment, 0, 0, "").label
+
+
+def _label_of(kind: str, path: str) -> str:
+    """How a drafter names a node of the text before the operation: 'Pasal 7', 'BAB II',
+    'Bagian Kedua (BAB II)', 'Paragraf 1 (Bagian Kedua, BAB II)'."""
+    segments = path.split("/")
+    names = [_segment_label(segment.split("-", 1)[0], segment) for segment in segments]
+    names[-1] = _segment_label(kind, segments[-1])
+    if len(names) == 1:
+        return names[0]
+    return f"{names[-1]} ({', '.join(reversed(names[:-1]))})"
+
+
+def _labels(items: list[_Item]) -> dict[int, str]:
+    """The same names for the items as they stand after the operation (by ``id``)."""
+    out: dict[int, str] = {}
+    bab = bagian = ""
+    for item in items:
+        label = _label(item)
+        if item.kind == "bab":
+            bab, bagian = label, ""
+        elif item.kind == "bagian":
+            bagian = label
+            label = f"{label} ({bab})" if bab else label
+        elif item.kind == "paragraf":
+            label = f"{label} ({', '.join(x for x in (bagian, bab) if x)})"
+        elif item.kind in ("penjelasan_umum", "lampiran"):
+            bab = bagian = ""
+        out[id(item)] = label
+    return out
 
 
 def _target(items: list[_Item], operation: Operation) -> int:
@@ -292,6 +340,8 @@ def _new_item(items: list[_Item], operation: Operation) -> _Item:
     kind = operation.kind
     hashes = _hashes(items, kind)
     if kind == "pasal":
+        if stray_line(operation.text) or stray_line(operation.penjelasan):
+            raise OutlineError("heading_in_part")
         body = trim(split_lines(operation.text))
         if not body:
             raise OutlineError("pasal_empty")

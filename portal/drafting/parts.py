@@ -76,8 +76,55 @@ def _cut(lines: list[str], block: Block) -> Part:
     return Part(block, "\n".join(trim(own[:opened])), "\n".join(trim(inside)), tail, offset)
 
 
-def _text_lines(text: str) -> list[str]:
-    return trim(split_lines(text))
+FREE = ("penjelasan_umum", "lampiran")
+
+
+def _text_lines(text: str, free: bool = False) -> list[str]:
+    """A field's lines without the blank ones at either end; trailing spaces go too,
+    except in free text, where two of them are a Markdown line break."""
+    lines = split_lines(text)
+    if not free:
+        return trim(lines)
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Where a part's fields land in the spliced text: the 1-based file line of each
+    field's first kept line, and how many blank lines were dropped before it."""
+
+    body_line: int
+    body_skipped: int
+    body_count: int
+    penjelasan_line: int
+    penjelasan_skipped: int
+    penjelasan_count: int
+
+    def locate(self, line: int) -> tuple[str, int] | None:
+        """('isi' | 'penjelasan', line in that field) for a file line, or None."""
+        if 0 <= line - self.body_line < self.body_count:
+            return "isi", line - self.body_line + 1 + self.body_skipped
+        if 0 <= line - self.penjelasan_line < self.penjelasan_count:
+            return "penjelasan", line - self.penjelasan_line + 1 + self.penjelasan_skipped
+        return None
+
+
+def _skipped(text: str) -> int:
+    lines = split_lines(text)
+    return next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+
+
+def fields(part: Part, body: str, penjelasan: str = "") -> Fields:
+    """Where ``splice`` puts the two fields (for problems reported by file line)."""
+    body_count = len(_text_lines(body, part.kind in FREE))
+    explained = len(_text_lines(penjelasan)) if part.kind == "pasal" else 0
+    body_line = part.block.start + 3  # heading, then a blank line
+    penjelasan_line = body_line + body_count + (2 if body_count else 1)  # blank, '::: penjelasan'
+    return Fields(body_line, _skipped(body), body_count, penjelasan_line, _skipped(penjelasan), explained)
 
 
 def splice(source: str, part: Part, body: str, penjelasan: str = "") -> str:
@@ -86,7 +133,7 @@ def splice(source: str, part: Part, body: str, penjelasan: str = "") -> str:
     lines = split_lines(source)
     block = part.block
     own: list[str] = []
-    body_lines = _text_lines(body)
+    body_lines = _text_lines(body, part.kind in FREE)
     if body_lines:
         own += ["", *body_lines]
     explained = _text_lines(penjelasan) if block.kind == "pasal" else []

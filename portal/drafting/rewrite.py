@@ -1,9 +1,10 @@
 """Rewrite the references of a text after its draft was renumbered (pure, no I/O).
 
 "sebagaimana dimaksud dalam Pasal 8 ayat (2)" becomes "… Pasal 10 ayat (2)" when
-Pasal 8 became Pasal 10, "BAB III" follows its BAB, and what cannot follow (a
-reference to a deleted Pasal, a range that no longer names the same Pasal) is
-reported for the drafter to check. Citations of other laws stay as written.
+Pasal 8 became Pasal 10, and "BAB III" follows its BAB. A reference to a deleted Pasal
+or BAB is marked "Pasal [dihapus: 8] ayat (2)" (its old number would otherwise name
+another provision), and a range that no longer names the same Pasal is reported: both
+for the drafter to check. Citations of other laws stay as written.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from portal.document.numbering import number_key
-from portal.versions.refs import PASAL_CITATION, external
+from portal.versions.refs import PASAL_CITATION, deleted_marker, external
 
 _BAB_CITATION = re.compile(r"\bBAB\s+(?P<bab>[IVXLCDM]+[A-Z]?)\b")
 _RANGE = re.compile(r"\bPasal\s+(?P<first>\d+[A-Z]?)\s+sampai\s+dengan\s+Pasal\s+(?P<last>\d+[A-Z]?)\b")
@@ -57,18 +58,21 @@ def rewrite(
             return written  # pointed at nothing before: R1 reports it
         new = mapping[old]
         line = body.count("\n", 0, match.start())
-        if new is None:
-            changes.append((line, Change("gone", written, "", where)))
-            return written
         if new == old:
             return written
         start, end = match.span(group)
+        if new is None:
+            # Left as it was, the number would name whatever takes it after the renumbering:
+            # mark it, so that it reads as broken and the linter (R1) reports it until fixed.
+            marked = written[: start - match.start()] + deleted_marker(old) + written[end - match.start() :]
+            changes.append((line, Change("gone", written, marked, where)))
+            return marked
         rewritten = written[: start - match.start()] + new + written[end - match.start() :]
         changes.append((line, Change("reference", written, rewritten, where)))
         return rewritten
 
     for match in _RANGE.finditer(body):
-        if _range_broken(match, pasal_map, old_order):
+        if not external(body[match.end() :]) and _range_broken(match, pasal_map, old_order):
             changes.append((body.count("\n", 0, match.start()), Change("range", match.group(0), "", where)))
     body = PASAL_CITATION.sub(lambda m: follow(m, pasal_map, "pasal"), body)
     body = _BAB_CITATION.sub(lambda m: follow(m, bab_map, "bab"), body)

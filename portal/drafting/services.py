@@ -68,6 +68,9 @@ MESSAGES: dict[str, str] = {
     "position_invalid": N_("It cannot go there: choose one of the places offered."),
     "pasal_empty": N_("Write the text of the new Pasal."),
     "title_empty": N_("Give the title."),
+    "heading_in_part": N_(
+        "A heading or a ':::' line cannot stand in this text: Pasal, Bagian and BAB are added, moved and deleted from the outline, and the Penjelasan has its own field."
+    ),
 }
 
 CORRECTABLE = ("pasal", "ayat", "huruf", "angka")

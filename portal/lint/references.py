@@ -7,7 +7,7 @@ import re
 from portal.document import Document, Node
 from portal.document.numbering import number_key
 from portal.lint.findings import Hit, hit
-from portal.versions.refs import Reference, dangling, find_references
+from portal.versions.refs import DELETED, Reference, dangling, find_references
 
 _DIMAKSUD = re.compile(r"\bdimaksud\s+(?:dalam|pada)\s+$")
 
@@ -51,6 +51,17 @@ def check_reference_form(document: Document) -> list[Hit]:
                     node,
                     f"tulis 'sebagaimana dimaksud {want} {ref.text}', bukan '… {ref.preposition} {ref.text}'",
                     f"write 'sebagaimana dimaksud {want} {ref.text}', not '… {ref.preposition} {ref.text}'",
+                )
+            )
+    for node in document.walk():
+        if node.kind == "mengingat" or not node.text:
+            continue
+        for match in DELETED.finditer(node.text):
+            hits.append(
+                hit(
+                    node,
+                    f"rujukan ke ketentuan yang telah dihapus ({match.group(0)}): tulis ulang atau hapus rujukan ini",
+                    f"a reference to a deleted provision ({match.group(0)}): rewrite or remove it",
                 )
             )
     for problem in dangling(document):

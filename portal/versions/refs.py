@@ -32,7 +32,14 @@ _REF = re.compile(
 )
 # What follows a citation of another law.
 _EXTERNAL = re.compile(
-    r"^\s*,?\s*(?:Undang-Undang|UUD|Peraturan\s+(?!Daerah\s+ini)|Keputusan|Instruksi|Kitab|Konvensi)"
+    r"^\s*,?\s*(?:Undang-Undang|UUD\b|UU\b|Peraturan\s+(?!Daerah\s+ini)|PP\b|Perpres\b|Permen\w*|"
+    r"Perda\b(?!\s+ini)|Pergub\b|Perkada\b|Keputusan|Instruksi|Kitab|KUH\w*|Konvensi)"
+)
+# One more citation in a list or range: ", huruf c", " dan Pasal 15 ayat (2)", " sampai dengan Pasal 9".
+_NEXT_CITATION = re.compile(
+    r"^\s*(?:,\s*)?(?:(?:dan/atau|dan|atau|serta|sampai\s+dengan)\s+)?"
+    r"(?:Pasal\s+\d+[A-Z]?|ayat\s+\(\d+[a-z]?\)|huruf\s+[a-z]\b|angka\s+\d+[a-z]?\b)"
+    r"(?:\s+(?:ayat\s+\(\d+[a-z]?\)|huruf\s+[a-z]\b|angka\s+\d+[a-z]?\b))*"
 )
 
 # A citation of a Pasal of this draft or of another law (tell them apart with ``external``).
@@ -40,8 +47,22 @@ PASAL_CITATION = re.compile(rf"\bPasal\s+(?P<pasal>\d+[A-Z]?)\b{_UNIT}")
 
 
 def external(after: str) -> bool:
-    """Whether the text right after a citation names another law ('… Undang-Undang Nomor …')."""
-    return _EXTERNAL.match(after) is not None
+    """Whether a citation, with the list or range it opens, names another law: the text
+    right after it ('Pasal 12 dan Pasal 15 Undang-Undang Nomor 23 …', '… huruf b dan
+    huruf c UU Nomor 24 …', '… sampai dengan Pasal 9 PP Nomor 86 …')."""
+    rest = after
+    while (step := _NEXT_CITATION.match(rest)) is not None and step.end() > 0:
+        rest = rest[step.end() :]
+    return _EXTERNAL.match(rest) is not None
+
+
+DELETED = re.compile(r"\[dihapus: [^\]\n]{1,20}\]")
+
+
+def deleted_marker(number: str) -> str:
+    """What a reference to a deleted Pasal or BAB shows in place of its number:
+    'Pasal [dihapus: 7] ayat (2)' (``DELETED`` finds it; lint rule R1 reports it)."""
+    return f"[dihapus: {number}]"
 
 
 Problem = Literal["stale", "dangling"]

@@ -194,7 +194,9 @@ async def test_outline_insert_and_delete_with_what_to_check(client: httpx.AsyncC
     assert check.status_code == 200
     assert "Pasal 9 dihapus, bersama Penjelasannya" in check.text
     assert "menunjuk ketentuan yang dihapus" in check.text  # "Pasal 9 ayat (2) …" elsewhere
+    assert "Pasal [dihapus: 9] ayat (2) huruf a" in check.text
     assert "R1" in check.text  # and the linter's new finding about it
+    assert "R2" not in check.text  # findings it had before are not repeated
     assert (await post(client, url, {**deleted, "konfirmasi": "1"})).status_code == 303
     assert (await WorkingDraft.get(id=draft.id)).revision == 4
     bad = await post(
@@ -251,3 +253,36 @@ async def test_the_whole_text_can_be_previewed_without_saving(client: httpx.Asyn
     assert (
         await post(client, f"/kelola/draf/{draft.id}/simpan", {"source": typed + "\n", "revision": "2"})
     ).status_code == 409
+
+
+async def test_a_part_refuses_a_heading_and_says_nothing_changed(client: httpx.AsyncClient) -> None:
+    draft = await saved_v3(client)
+    url = f"/kelola/draf/{draft.id}/sunting"
+    typed = "(1) Ayat.\n\n##### Pasal 99\n\n(1) Pasal lain."
+    refused = await post(client, url, {"bagian": "pasal-4", "revision": "2", "isi": typed, "aksi": "simpan"})
+    assert refused.status_code == 400
+    assert "Judul atau baris &#39;:::&#39; tidak dapat berada dalam teks ini" in refused.text
+    assert "##### Pasal 99" in refused.text  # kept
+    assert (await WorkingDraft.get(id=draft.id)).revision == 2
+    part = (await client.get(url, params={"bagian": "pasal-4"})).text
+    body = part.split('name="isi"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
+    import html
+
+    same = await post(
+        client, url, {"bagian": "pasal-4", "revision": "2", "isi": html.unescape(body), "aksi": "simpan"}
+    )
+    assert same.status_code == 303
+    assert same.headers["location"].endswith("&tetap=1")
+    assert (await WorkingDraft.get(id=draft.id)).revision == 2  # no empty revision
+    assert "Tidak ada perubahan" in (await client.get(same.headers["location"])).text
+
+
+async def test_a_closed_draft_is_read_not_changed(client: httpx.AsyncClient) -> None:
+    draft = await saved_v3(client)
+    await WorkingDraft.filter(id=draft.id).update(status="discarded")
+    url = f"/kelola/draf/{draft.id}/sunting"
+    refused = await post(
+        client, url, {"bagian": "pasal-4", "revision": "2", "isi": "(1) Baru.", "aksi": "simpan"}
+    )
+    assert refused.status_code == 400
+    assert "Draf ini sudah tidak terbuka" in refused.text

@@ -13,6 +13,7 @@ from portal.document import Document, parse
 from portal.drafting import outline, parts
 from portal.drafting.blocks import scan, split_lines
 from portal.drafting.outline import Operation, OutlineError
+from portal.lint import lint
 from portal.versions.refs import find_references
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -229,8 +230,12 @@ def test_deleting_a_pasal_lists_the_references_left_pointing_at_it() -> None:
     # Pasal 2 cites it, and so does the old Pasal 4 (now 3) as the end of a range.
     assert [(c.before, c.where) for c in gone] == [("Pasal 3", "Pasal 2"), ("Pasal 3", "Pasal 3")]
     assert any(c.kind == "range" for c in outcome.changes)
-    assert "sesuai dengan Pasal 3 dan" in outcome.source  # left as written, for the drafter
+    # Left as "Pasal 3" it would name the old Pasal 4 now: it is marked for the drafter.
+    assert "sesuai dengan Pasal [dihapus: 3] dan" in outcome.source
+    assert gone[0].after == "Pasal [dihapus: 3]"
     assert "Lihat juga Pasal 3." in outcome.source  # the old Pasal 4 in the Penjelasan
+    findings = [f for f in lint(parse(outcome.source)) if f.code == "R1" and "dihapus" in f.message("id")]
+    assert [f.path for f in findings] == ["pasal-2/ayat-2", "pasal-3"]  # the linter reports each
     assert outcome.note == "Pasal 3 dihapus"
 
 
@@ -288,13 +293,13 @@ def test_new_bab_and_bagian_and_deleting_a_bab_with_its_pasal() -> None:
     assert pasal_numbers(gone.source) == ["1", "2"]
     assert {c.before for c in gone.changes if c.kind == "deleted"} == {
         "BAB II",
-        "Bagian Kesatu",
-        "Bagian Kedua",
+        "Bagian Kesatu (BAB II)",
+        "Bagian Kedua (BAB II)",
         "Pasal 2",
         "Pasal 3",
         "Pasal 4",
     }
-    assert "sebagaimana dimaksud dalam Pasal 4." in gone.source  # a reference to a deleted Pasal stays
+    assert "sebagaimana dimaksud dalam Pasal [dihapus: 4]." in gone.source  # marked, not re-pointed
     assert any(c.kind == "gone" and c.before == "Pasal 4" for c in gone.changes)
 
 
@@ -312,7 +317,10 @@ def test_new_bab_and_bagian_and_deleting_a_bab_with_its_pasal() -> None:
         (Operation("sisip", "bab", position="awal:", title=""), "title_empty"),
         (
             Operation(
-                "sisip", "pasal", position="setelah:pasal-2", text="(1) Isi.\n\n## Menimbang\n\na. bahwa"
+                "sisip",
+                "pasal",
+                position="setelah:pasal-2",
+                text="(1) Isi.\n\n| a | b |\n|---|---|\n| 1 | 2 |",
             ),
             "outline_breaks",
         ),
@@ -340,16 +348,74 @@ def test_destinations_offer_only_places_that_work() -> None:
     assert "awal:" not in pasal
     bagian = {d.value for d in outline.destinations(SMALL, "bagian")}
     assert bagian == {"awal:bab-ii", "setelah:bab-ii/bagian-kesatu", "setelah:bab-ii/bagian-kedua"}
-    assert {d.value for d in outline.destinations(SMALL, "bab", "bab-ii")} == {
-        "awal:",
-        "setelah:bab-i",
-        "setelah:bab-iii",
-    }
-    for place in outline.destinations(SMALL, "pasal", "pasal-2"):
-        if place.value == "awal:bab-ii/bagian-kesatu":  # where it already is
-            with pytest.raises(OutlineError, match="outline_same"):
-                outline.apply(SMALL, Operation("pindah", "pasal", "pasal-2", place.value))
-        else:
-            assert pasal_numbers(
-                outline.apply(SMALL, Operation("pindah", "pasal", "pasal-2", place.value)).source
+    assert {d.value for d in outline.destinations(SMALL, "bab", "bab-ii")} == {"awal:", "setelah:bab-iii"}
+    for place in outline.destinations(SMALL, "pasal", "pasal-2"):  # each one works, none is where it is
+        moved = outline.apply(SMALL, Operation("pindah", "pasal", "pasal-2", place.value))
+        assert any(c.kind == "moved" for c in moved.changes)
+
+
+def test_citations_of_other_laws_stay_even_in_lists_and_ranges() -> None:
+    text = SMALL.replace(
+        "Peraturan Daerah ini melaksanakan Pasal 12 Undang-Undang Nomor 23 Tahun 2014",
+        "Peraturan Daerah ini melaksanakan Pasal 2 ayat (1) huruf b dan huruf c Undang-Undang Nomor 23 "
+        "Tahun 2014, Pasal 2 dan Pasal 3 UU Nomor 24 Tahun 2011, Pasal 2 sampai dengan Pasal 4 PP Nomor 86 "
+        "Tahun 2013, Pasal 3 Permendagri Nomor 80 Tahun 2015",
+    )
+    outcome = outline.apply(text, Operation("pindah", "pasal", "pasal-2", "setelah:pasal-4"))
+    umum = outcome.source.split("## Penjelasan Umum")[1]
+    assert "Pasal 2 ayat (1) huruf b dan huruf c Undang-Undang Nomor 23" in umum
+    assert "Pasal 2 dan Pasal 3 UU Nomor 24" in umum
+    assert "Pasal 2 sampai dengan Pasal 4 PP Nomor 86" in umum
+    assert "Pasal 3 Permendagri" in umum
+    assert "mengatur kepesertaan (Pasal 4)" in umum  # this draft's own Pasal 2 did move
+    assert not any(c.kind == "range" and "PP" in c.before for c in outcome.changes)
+
+
+def test_a_new_pasal_cannot_carry_a_heading_or_a_container_line() -> None:
+    for text, penjelasan in (
+        ("(1) Isi.\n\n##### Pasal 2A\n\n(1) Lagi.", ""),
+        ("(1) Isi.", "Ayat (1)\n:::\nLagi"),
+    ):
+        with pytest.raises(OutlineError, match="heading_in_part"):
+            outline.apply(
+                SMALL,
+                Operation("sisip", "pasal", position="setelah:pasal-1", text=text, penjelasan=penjelasan),
             )
+
+
+def test_bagian_and_paragraf_are_named_with_their_bab() -> None:
+    with_paragraf = SMALL.replace("##### Pasal 4", "#### Paragraf 1 — Nelayan\n\n##### Pasal 4")
+    moved = outline.apply(with_paragraf, Operation("pindah", "bagian", "bab-ii/bagian-kedua", "awal:bab-ii"))
+    assert moved.note == "Bagian Kedua (BAB II) dipindahkan menjadi Bagian Kesatu (BAB II)"
+    assert Change_pairs(moved, "renumbered") >= {
+        ("Bagian Kesatu (BAB II)", "Bagian Kedua (BAB II)"),
+        ("Paragraf 1 (Bagian Kedua, BAB II)", "Paragraf 1 (Bagian Kesatu, BAB II)"),
+    }
+    places = outline.destinations(SMALL, "bagian", "bab-ii/bagian-kedua")
+    assert [(p.value, p.label) for p in places] == [
+        ("awal:bab-ii", "BAB II — KEPESERTAAN")
+    ]  # not where it is
+
+
+def Change_pairs(outcome: outline.Outcome, kind: str) -> set[tuple[str, str]]:
+    return {(c.before, c.after) for c in outcome.changes if c.kind == kind}
+
+
+def test_field_lines_are_counted_in_the_field() -> None:
+    part = parts.find(SMALL, "pasal-2")
+    assert part is not None
+    body, penjelasan = "\n\n(1) Ayat.\n##### Pasal 9\n(2) Lagi.", "Ayat (1)\nCukup.\n:::\nsisa"
+    spliced = parts.splice(SMALL, part, body, penjelasan)
+    where = parts.fields(part, body, penjelasan)
+    lines = spliced.split("\n")
+    assert lines[where.body_line - 1] == "(1) Ayat."
+    assert where.locate(lines.index("##### Pasal 9") + 1) == ("isi", 4)  # two blank lines were dropped
+    assert where.locate(lines.index(":::") + 1) == ("penjelasan", 3)
+    assert where.locate(1) is None
+
+
+def test_free_text_keeps_its_line_breaks() -> None:
+    part = parts.find(SMALL, "penjelasan-umum")
+    assert part is not None
+    spliced = parts.splice(SMALL, part, "Baris pertama  \nbaris kedua.")
+    assert "Baris pertama  \nbaris kedua." in spliced

@@ -89,3 +89,15 @@ def test_sample_drafts_have_clean_references() -> None:
         assert dangling(document) == []
     for old, new in pairwise(versions):
         assert check_references(old, new, align(old, new)) == []
+
+
+def test_a_list_or_range_of_citations_of_another_law_is_not_a_reference() -> None:
+    body = BODY.replace(
+        "berlaku sesuai dengan Pasal 15 Undang-Undang Nomor 24 Tahun 2011.",
+        "berlaku sesuai dengan Pasal 12 dan Pasal 15 Undang-Undang Nomor 24 Tahun 2011, Pasal 3 ayat (1) "
+        "huruf b dan huruf c UU Nomor 40 Tahun 2004, Pasal 7 sampai dengan Pasal 9 PP Nomor 86 Tahun 2013, "
+        "serta Pasal 4 Permenaker Nomor 5 Tahun 2021.",
+    )
+    texts = [r.text for r in find_references(doc("a", body)) if r.source == "pasal-2/ayat-2"]
+    assert texts == ["ayat (1)"]  # only the draft's own ayat (1)
+    assert [p.text for p in dangling(doc("a", body))] == ["Pasal 3"]  # the one in ayat (3), as before
