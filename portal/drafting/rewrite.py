@@ -2,7 +2,7 @@
 
 "sebagaimana dimaksud dalam Pasal 8 ayat (2)" becomes "… Pasal 10 ayat (2)" when
 Pasal 8 became Pasal 10, and "BAB III" follows its BAB. A reference to a deleted Pasal
-or BAB is marked "Pasal [dihapus: 8] ayat (2)" (its old number would otherwise name
+or BAB is marked "[dihapus: Pasal 8 ayat (2)]" (its old number would otherwise name
 another provision), and a range that no longer names the same Pasal is reported: both
 for the drafter to check. Citations of other laws stay as written.
 """
@@ -10,12 +10,12 @@ for the drafter to check. Citations of other laws stay as written.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 from portal.document.numbering import number_key
-from portal.versions.refs import PASAL_CITATION, deleted_marker, external
+from portal.versions.refs import PASAL_CITATION, deleted_marker, external, masked
 
 _BAB_CITATION = re.compile(r"\bBAB\s+(?P<bab>[IVXLCDM]+[A-Z]?)\b")
 _RANGE = re.compile(r"\bPasal\s+(?P<first>\d+[A-Z]?)\s+sampai\s+dengan\s+Pasal\s+(?P<last>\d+[A-Z]?)\b")
@@ -64,7 +64,7 @@ def rewrite(
         if new is None:
             # Left as it was, the number would name whatever takes it after the renumbering:
             # mark it, so that it reads as broken and the linter (R1) reports it until fixed.
-            marked = written[: start - match.start()] + deleted_marker(old) + written[end - match.start() :]
+            marked = deleted_marker(written)
             changes.append((line, Change("gone", written, marked, where)))
             return marked
         rewritten = written[: start - match.start()] + new + written[end - match.start() :]
@@ -74,9 +74,19 @@ def rewrite(
     for match in _RANGE.finditer(body):
         if not external(body[match.end() :]) and _range_broken(match, pasal_map, old_order):
             changes.append((body.count("\n", 0, match.start()), Change("range", match.group(0), "", where)))
-    body = PASAL_CITATION.sub(lambda m: follow(m, pasal_map, "pasal"), body)
-    body = _BAB_CITATION.sub(lambda m: follow(m, bab_map, "bab"), body)
+    body = _substitute(PASAL_CITATION, body, lambda m: follow(m, pasal_map, "pasal"))
+    body = _substitute(_BAB_CITATION, body, lambda m: follow(m, bab_map, "bab"))
     return body, changes
+
+
+def _substitute(pattern: re.Pattern[str], text: str, replace: Callable[[re.Match[str]], str]) -> str:
+    """``pattern.sub`` that leaves deleted-reference markers alone (matched on the masked
+    text, which has the same positions)."""
+    out, last = [], 0
+    for match in pattern.finditer(masked(text)):
+        out += [text[last : match.start()], replace(match)]
+        last = match.end()
+    return "".join(out) + text[last:]
 
 
 def _range_broken(match: re.Match[str], pasal_map: Mapping[str, str | None], old_order: list[str]) -> bool:

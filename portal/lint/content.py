@@ -9,6 +9,7 @@ from portal.document import Document, Node
 from portal.lint.findings import Hit, hit
 from portal.lint.rincian import is_definitions
 from portal.lint.terbilang import decimal_words, normalise_words, read_number, terbilang
+from portal.versions.refs import masked
 
 
 def _body_nodes(document: Document) -> Iterator[Node]:
@@ -50,7 +51,7 @@ def _expected_words(number: str, rupiah: bool, percent: bool) -> set[str]:
 def check_numbers(document: Document) -> list[Hit]:
     hits: list[Hit] = []
     for node in _body_nodes(document):
-        text = node.text
+        text = masked(node.text)
         for match in _WRITTEN.finditer(text):
             before = text[: match.start()]
             rupiah = bool(match.group("rp"))

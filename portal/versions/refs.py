@@ -56,13 +56,20 @@ def external(after: str) -> bool:
     return _EXTERNAL.match(rest) is not None
 
 
-DELETED = re.compile(r"\[dihapus: [^\]\n]{1,20}\]")
+DELETED = re.compile(r"\[dihapus: [^\]\n]{1,80}\]")
 
 
-def deleted_marker(number: str) -> str:
-    """What a reference to a deleted Pasal or BAB shows in place of its number:
-    'Pasal [dihapus: 7] ayat (2)' (``DELETED`` finds it; lint rule R1 reports it)."""
-    return f"[dihapus: {number}]"
+def deleted_marker(citation: str) -> str:
+    """What stands in place of a reference to a deleted Pasal or BAB:
+    '[dihapus: Pasal 7 ayat (2)]'. ``DELETED`` finds it, lint rule R1 reports it, and
+    ``masked`` hides it from every other reading of references and numbers."""
+    return f"[dihapus: {citation}]"
+
+
+def masked(text: str) -> str:
+    """``text`` with each deleted-reference marker blanked out (same length, so that
+    positions stay): its old citation is neither a reference nor a number any more."""
+    return DELETED.sub(lambda match: " " * len(match.group(0)), text) if "[dihapus: " in text else text
 
 
 Problem = Literal["stale", "dangling"]
@@ -111,7 +118,7 @@ def _continue(previous: str, kind: str, number: str) -> str:
 
 
 def _scan(node: Node, pasal: Node | None, parent: Node | None) -> Iterator[Reference]:
-    text = node.text
+    text = masked(node.text)
     previous: Reference | None = None
     for match in _REF.finditer(text):
         if external(text[match.end() :]):

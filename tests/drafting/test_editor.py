@@ -194,9 +194,10 @@ async def test_outline_insert_and_delete_with_what_to_check(client: httpx.AsyncC
     assert check.status_code == 200
     assert "Pasal 9 dihapus, bersama Penjelasannya" in check.text
     assert "menunjuk ketentuan yang dihapus" in check.text  # "Pasal 9 ayat (2) …" elsewhere
-    assert "Pasal [dihapus: 9] ayat (2) huruf a" in check.text
+    assert "[dihapus: Pasal 9 ayat (2) huruf a]" in check.text
     assert "R1" in check.text  # and the linter's new finding about it
     assert "R2" not in check.text  # findings it had before are not repeated
+    assert "B4" not in check.text  # the marker's old number is not read as a number
     assert (await post(client, url, {**deleted, "konfirmasi": "1"})).status_code == 303
     assert (await WorkingDraft.get(id=draft.id)).revision == 4
     bad = await post(

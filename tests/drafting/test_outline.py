@@ -231,11 +231,15 @@ def test_deleting_a_pasal_lists_the_references_left_pointing_at_it() -> None:
     assert [(c.before, c.where) for c in gone] == [("Pasal 3", "Pasal 2"), ("Pasal 3", "Pasal 3")]
     assert any(c.kind == "range" for c in outcome.changes)
     # Left as "Pasal 3" it would name the old Pasal 4 now: it is marked for the drafter.
-    assert "sesuai dengan Pasal [dihapus: 3] dan" in outcome.source
-    assert gone[0].after == "Pasal [dihapus: 3]"
+    assert "sesuai dengan [dihapus: Pasal 3] dan" in outcome.source
+    assert gone[0].after == "[dihapus: Pasal 3]"
     assert "Lihat juga Pasal 3." in outcome.source  # the old Pasal 4 in the Penjelasan
     findings = [f for f in lint(parse(outcome.source)) if f.code == "R1" and "dihapus" in f.message("id")]
     assert [f.path for f in findings] == ["pasal-2/ayat-2", "pasal-3"]  # the linter reports each
+    assert not [f for f in lint(parse(outcome.source)) if f.code == "R1" and "tidak ada" in f.message("id")]
+    # A later operation leaves the marker as it is.
+    again = outline.apply(outcome.source, Operation("pindah", "pasal", "pasal-3", "setelah:pasal-1"))
+    assert "sesuai dengan [dihapus: Pasal 3] dan" in again.source
     assert outcome.note == "Pasal 3 dihapus"
 
 
@@ -299,7 +303,7 @@ def test_new_bab_and_bagian_and_deleting_a_bab_with_its_pasal() -> None:
         "Pasal 3",
         "Pasal 4",
     }
-    assert "sebagaimana dimaksud dalam Pasal [dihapus: 4]." in gone.source  # marked, not re-pointed
+    assert "sebagaimana dimaksud dalam [dihapus: Pasal 4]." in gone.source  # marked, not re-pointed
     assert any(c.kind == "gone" and c.before == "Pasal 4" for c in gone.changes)
 
 
