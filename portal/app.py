@@ -117,6 +117,8 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
     app.state.comparisons = ComparisonCache()
     app.state.comment_counts = CommentCounts()
     app.state.comment_writer = CommentWriter()  # group commit of comment submissions
-    app.state.search = SearchIndex(settings.data_dir)  # read here; written by the one indexer
+    app.state.search = SearchIndex(
+        settings.data_dir, settings.search_postings_mb * 1024 * 1024
+    )  # read here; written by the one indexer
     app.state.figures = {}  # accountability figures per version id, kept for 30 s
     return app

@@ -188,7 +188,9 @@ def cmd_reindex(args: argparse.Namespace, out: TextIO) -> int:
     from portal.search.indexer import reindex
 
     settings = load_settings()
-    count = run_with_orm(settings, lambda: reindex(SearchIndex(settings.data_dir)))
+    count = run_with_orm(
+        settings, lambda: reindex(SearchIndex(settings.data_dir, settings.search_postings_mb * 1024 * 1024))
+    )
     out.write(say("reindexed", args.lang, count=count) + "\n")
     return 0
 
@@ -202,7 +204,7 @@ def cmd_index(args: argparse.Namespace, out: TextIO) -> int:
     from portal.search.indexer import apply_outbox
 
     settings = load_settings()
-    index = SearchIndex(settings.data_dir)
+    index = SearchIndex(settings.data_dir, settings.search_postings_mb * 1024 * 1024)
 
     async def work() -> int | None:
         done = 0

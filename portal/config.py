@@ -31,6 +31,7 @@ SETTINGS: dict[str, str] = {
     "PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS": "20",
     "PORTAL_LOGIN_LOCKOUT_MINUTES": "15",
     "PORTAL_MAX_BODY_BYTES": "1048576",
+    "PORTAL_SEARCH_POSTINGS_MB": "64",
 }
 
 
@@ -54,6 +55,7 @@ class Settings:
     login_max_failures_per_address: int = 20
     login_lockout_minutes: int = 15
     max_body_bytes: int = 1024 * 1024
+    search_postings_mb: int = 64
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -101,6 +103,7 @@ def load_settings(env_file: str | Path | None = ".env", **overrides: str) -> Set
         login_max_failures_per_address=int(get("PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
         login_lockout_minutes=int(get("PORTAL_LOGIN_LOCKOUT_MINUTES", "15")),
         max_body_bytes=int(get("PORTAL_MAX_BODY_BYTES", str(1024 * 1024))),
+        search_postings_mb=max(0, int(get("PORTAL_SEARCH_POSTINGS_MB", "64"))),
     )
 
 

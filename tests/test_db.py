@@ -59,3 +59,5 @@ def test_settings_from_env_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert settings.default_lang == "en"
     assert settings.https is True
     assert not (tmp_path / "d" / "secret_key").exists()
+    assert settings.search_postings_mb == 64
+    assert load_settings(env_file=env, PORTAL_SEARCH_POSTINGS_MB="0").search_postings_mb == 0

@@ -1,71 +1,70 @@
-"""Facet counts from bitsets: one Python integer per facet value, one per result set.
+"""Facet counts by ``np.bincount`` over one array per facet: document → value ordinal.
 
-A facet value's documents (``kategori:pengusaha``) are a bitmask over the document
-numbers of the index, read once from the postings of that value in each segment
-(segments never change) and shifted to the segment's place in the index once per
-index generation. Counting a facet over the hits of a search is then, for each value,
-``(hits & value).bit_count()``: a few microseconds per value in C, however many hits,
-where Whoosh's ``sorting.Count`` looked up five columns for every hit. The counts are
-the same: the values that occur in at least one hit, except empty ones.
+A facet field (``kategori``, ``posisi`` …) is an ID field: a document has at most one
+value. Each segment's values and, for each of its documents, the ordinal of its value
+(-1: none) are read once from the postings of every value (segments never change);
+once per index generation they are joined into one array over the whole index with
+the values renumbered to a common list. Counting a facet over the hits of a search is
+then ``np.bincount(codes[hits])``: one pass in C, where Whoosh's ``sorting.Count``
+looked up five columns for every hit. The counts are the same: the values that occur
+in at least one hit, except empty ones.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from portal.search.scoring import Scorer, blocks
+import numpy as np
+from numpy.typing import NDArray
 
-FacetMasks = dict[str, dict[str, int]]  # facet → value → bitmask of its documents
-
-
-def bitmask(docs: Iterable[int], size: int) -> int:
-    """The set of document numbers ``docs`` (all below ``size``) as a bitmask."""
-    bits = bytearray((size >> 3) + 1)
-    for d in docs:
-        bits[d >> 3] |= 1 << (d & 7)
-    return int.from_bytes(bits, "little")
+from portal.search.postings import read
+from portal.search.scoring import Ids, Scorer
 
 
-def _segment_masks(reader: Any, name: str) -> dict[str, int]:
-    """value → bitmask of this segment's documents (deleted ones too: hits never are)."""
-    out: dict[str, int] = {}
-    if name not in reader.schema or not reader.doc_count_all():
-        return out
-    field = reader.schema[name]
+@dataclass
+class FacetCodes:
+    """One facet over the whole index: ``values[codes[d]]`` is document d's value."""
+
+    values: list[str]
+    codes: NDArray[np.int32]  # -1: no value
+
+    def count(self, hits: Ids) -> dict[str, int]:
+        """value → how many of ``hits`` have it (values of no hit, and the empty one, left out)."""
+        if not len(hits) or not self.values:
+            return {}
+        codes = self.codes[hits]
+        counts = np.bincount(codes[codes >= 0], minlength=len(self.values))
+        return {self.values[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist() if self.values[i]}
+
+
+def _segment_codes(reader: Any, name: str) -> tuple[list[str], NDArray[np.int32]]:
+    """This segment's values and each document's ordinal (deleted ones too: hits never are)."""
     size = reader.doc_count_all()
+    codes = np.full(size, -1, dtype=np.int32)
+    values: list[str] = []
+    if name not in reader.schema or not size:
+        return values, codes
+    field = reader.schema[name]
     for text in reader.lexicon(name):
-        matcher = reader.postings(name, text)
-        while hasattr(matcher, "child") and not hasattr(matcher, "_read_data"):
-            matcher = matcher.child  # the deletions filter: every document is wanted here
-        if hasattr(matcher, "_read_data"):
-            docs: list[int] = [d for ids, _ in blocks(matcher) for d in ids]
-        else:
-            docs = list(matcher.all_ids())
-        value = field.from_bytes(text)
-        out[str(value)] = bitmask(docs, size)
-    return out
+        codes[read(reader, name, text, positions=False).ids] = len(values)
+        values.append(str(field.from_bytes(text)))
+    return values, codes
 
 
-def facet_masks(scorer: Scorer, names: Iterable[str]) -> FacetMasks:
-    """The bitmasks of every value of these facets over the whole index."""
-    out: FacetMasks = {name: {} for name in names}
-    for sub, offset, segment in scorer.leaves:
-        reader = sub.reader()
-        for name, values in out.items():
-            if name not in segment.facets:
-                segment.facets[name] = _segment_masks(reader, name)
-            for value, mask in segment.facets[name].items():
-                values[value] = values.get(value, 0) | (mask << offset)
-    return out
-
-
-def count(hits: int, masks: dict[str, int]) -> dict[str, int]:
-    """value → how many of ``hits`` have it (values of no hit, and the empty one, left out)."""
-    out: dict[str, int] = {}
-    for value, mask in masks.items():
-        if value:
-            n = (hits & mask).bit_count()
-            if n:
-                out[value] = n
+def facet_codes(scorer: Scorer, names: Iterable[str]) -> dict[str, FacetCodes]:
+    """Every facet's values and codes over the whole index (the segments' joined)."""
+    out: dict[str, FacetCodes] = {}
+    for name in names:
+        ordinal: dict[str, int] = {}
+        parts: list[NDArray[np.int32]] = []
+        for leaf in scorer.leaves:
+            if name not in leaf.segment.facets:
+                leaf.segment.facets[name] = _segment_codes(leaf.searcher.reader(), name)
+            values, codes = leaf.segment.facets[name]
+            renumber = np.array([ordinal.setdefault(v, len(ordinal)) for v in values] + [-1], dtype=np.int32)
+            parts.append(renumber[codes])  # -1 picks the last entry: still -1
+        joined = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+        out[name] = FacetCodes(list(ordinal), joined)
     return out

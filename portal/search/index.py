@@ -23,6 +23,7 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema  # type: ignore[imp
 from whoosh.searching import Searcher  # type: ignore[import-untyped]
 
 from portal.search.analysis import stem_analyzer, surface_analyzer
+from portal.search.postings import PostingCache
 from portal.search.scoring import Segment, segment_id
 
 FACETS = ("versi", "bab", "jenis", "kategori", "posisi")
@@ -55,7 +56,7 @@ def schema() -> Schema:
 class SearchIndex:
     """The index of one portal: open for reading in this process, reopened when changed."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, postings_bytes: int | None = None) -> None:
         self.root = data_dir / "search"
         self._lock = threading.Lock()
         self._name: str | None = None
@@ -65,8 +66,11 @@ class SearchIndex:
         # the latest versions, for one): emptied whenever the searcher is reopened.
         self.kept: dict[object, Any] = {}
         # Per segment (segments never change; a commit adds one, a merge replaces some):
-        # field lengths and facet bitmasks, kept across generations (``scoring.Segment``).
+        # field lengths and facet value ordinals, kept across generations (``scoring.Segment``).
         self.segments: dict[str, Segment] = {}
+        # Decoded postings by (segment, field, text), bounded (``postings.py``): dropped
+        # with their segment, like ``segments``.
+        self.postings = PostingCache(postings_bytes)
 
     # -- where ----------------------------------------------------------------------
     def current_dir(self) -> Path | None:
@@ -112,6 +116,7 @@ class SearchIndex:
                 self._name = folder.name
                 self.kept.clear()
                 self.segments.clear()
+                self.postings.clear()
             elif not self._searcher.up_to_date():
                 # Opened afresh, not refresh()ed: whoosh's refresh reuses the reader of a
                 # segment even when documents of it were deleted since (a hidden comment
@@ -122,6 +127,7 @@ class SearchIndex:
                 live = {segment_id(sub.reader()) for sub, _ in self._searcher.leaf_searchers()}
                 for gone in set(self.segments) - live:
                     del self.segments[gone]
+                self.postings.retain(live)
             yield self._searcher
 
     def close(self) -> None:
@@ -132,6 +138,7 @@ class SearchIndex:
                 self._name = None
                 self.kept.clear()
                 self.segments.clear()
+                self.postings.clear()
 
     # -- writing ------------------------------------------------------------------------
     @contextmanager

@@ -3,19 +3,23 @@
 Whoosh finds the top hits by stepping a tree of matchers one document at a time, in
 Python, and scores each one through four or five method calls; counting facets adds
 five column look-ups per hit. On 100,000 comments a one-word query matches 14,000
-documents and that walk is most of a search. Here a term's postings are read a block
-(up to 128 documents) at a time and scored with the same BM25F formula in one list
-comprehension, and the tree is combined with dictionaries:
+documents and that walk is most of a search. Here a term's postings come decoded from
+``postings.PostingCache`` (arrays, read once per segment) and everything is numpy:
 
-* ``Term`` (fast path): the score of each document as Whoosh's ``BM25FScorer`` gives it
-  (the same expression, on the same float32 weights and byte-coded field lengths, so
-  the same float), times the term's boost; ID fields score their weight.
-* ``Or``: the documents of any part, their scores added; ``And``: the documents of
-  every part, scores added; a ``Not`` part of an ``And`` removes its documents and adds
-  1.0, as Whoosh's ``InverseMatcher`` does; ``AndNot``: the first part without the
-  documents of the second. A boost on any of them multiplies the sum.
-* Anything else (phrases, fuzzy terms, ``Every``, a ``Not`` alone …) is left to
-  Whoosh's own matcher for that part of the query, stepped document by document as
+* ``Term``: the score of each document as Whoosh's ``BM25FScorer`` gives it (the same
+  expression in the same order on the same float64 values, so the same float), times
+  the term's boost; ID fields score their weight.
+* ``Or``: the union of its parts' documents, their scores added (the parts taken from
+  the largest to the smallest); ``And``: its parts looked for only among the documents
+  of the rarest one, intersected, scores added; a ``Not`` part of an ``And`` removes its
+  documents and adds 1.0, as Whoosh's ``InverseMatcher`` does; ``AndNot``: the first
+  part without the documents of the second. A boost on any of them multiplies the sum.
+* ``Phrase`` (slop 1): the documents holding every word, then positions read from the
+  cached postings: the words must stand at p, p + 1, … (``postings.phrase_rows``); the
+  score is Whoosh's, the words' BM25F scores added as its binary ``IntersectionMatcher``
+  tree adds them.
+* Anything else (fuzzy terms, ``Every``, a ``Not`` alone, a phrase with slop …) is left
+  to Whoosh's own matcher for that part of the query, stepped document by document as
   its collector would, so its scores are Whoosh's.
 
 Deleted documents are left out as Whoosh leaves them out. Which query terms matched
@@ -24,44 +28,73 @@ which documents is kept too (``terms=True`` in Whoosh): the snippets highlight t
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
 from whoosh import query as wq  # type: ignore[import-untyped]
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield  # type: ignore[import-untyped]
-from whoosh.matching.wrappers import FilterMatcher  # type: ignore[import-untyped]
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield  # type: ignore[import-untyped]
+from whoosh.formats import Positions  # type: ignore[import-untyped]
 from whoosh.scoring import BM25FScorer, WeightScorer  # type: ignore[import-untyped]
 from whoosh.util.numeric import byte_to_length  # type: ignore[import-untyped]
 
+from portal.search.postings import PostingCache, TermPostings, phrase_rows
+
 Term = tuple[str, bytes]  # (field, text as indexed), as Whoosh names a term
-Scores = dict[int, float]  # document number (of the whole index) → score
+Ids = NDArray[np.int64]  # document numbers (of the whole index), sorted, each once
+Floats = NDArray[np.float64]
+
+# A field's length as Whoosh decodes its length byte (0: no length, scores 0.0).
+LENGTHS = np.array([float(byte_to_length(b)) if b else 0.0 for b in range(256)], dtype=np.float64)
+
+
+def no_ids() -> Ids:
+    return np.zeros(0, dtype=np.int64)
 
 
 @dataclass
 class Found:
-    """The documents a query (or a part of it) matches, and which terms matched where."""
+    """The documents a query (or a part of it) matches, their scores, and which terms
+    matched which documents."""
 
-    scores: Scores = field(default_factory=dict)
-    terms: dict[Term, Iterable[int]] = field(default_factory=dict)
+    ids: Ids = field(default_factory=no_ids)
+    scores: Floats = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
+    terms: dict[Term, Ids] = field(default_factory=dict)
 
 
 @dataclass
 class Segment:
     """What is worth keeping of one segment while it exists (segments never change;
-    deletions are read afresh): the byte-coded field length of each document, and the
-    bitmask of each facet value (``facets.py``)."""
+    deletions are read afresh): the length byte of each document by field, and the
+    facet values (``facets.py``). Decoded postings are in ``postings.PostingCache``."""
 
-    lengths: dict[str, list[int]] = field(default_factory=dict)
-    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    lengths: dict[str, NDArray[np.uint8]] = field(default_factory=dict)
+    facets: dict[str, tuple[list[str], NDArray[np.int32]]] = field(default_factory=dict)
 
-    def field_lengths(self, reader: Any, fieldname: str) -> list[int]:
+    def field_lengths(self, reader: Any, fieldname: str) -> NDArray[np.uint8]:
         if fieldname not in self.lengths:
             column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            self.lengths[fieldname] = list(column) if column is not None else [0] * reader.doc_count_all()
+            size = reader.doc_count_all()
+            self.lengths[fieldname] = (
+                np.fromiter(column, dtype=np.uint8, count=size)
+                if column is not None
+                else np.zeros(size, dtype=np.uint8)
+            )
         return self.lengths[fieldname]
+
+
+@dataclass
+class Leaf:
+    """One segment of the searcher: its searcher, where its numbers start, its data."""
+
+    searcher: Any
+    offset: int
+    size: int
+    key: str
+    segment: Segment
+    deleted: NDArray[np.bool_] | None  # by document of the segment, None without deletions
 
 
 def segment_id(reader: Any) -> str:
@@ -71,20 +104,27 @@ def segment_id(reader: Any) -> str:
 
 
 class Scorer:
-    """Scores queries on one searcher; ``segments`` is the cache of segment data
-    (segment id → ``Segment``), kept by the caller across searches."""
+    """Scores queries on one searcher; ``segments`` (segment id → ``Segment``) and
+    ``postings`` are kept by the caller across searches."""
 
-    def __init__(self, searcher: Any, segments: dict[str, Segment]) -> None:
+    def __init__(self, searcher: Any, segments: dict[str, Segment], postings: PostingCache) -> None:
         self.searcher = searcher
-        self.leaves: list[tuple[Any, int, Segment]] = []
+        self.postings = postings
+        self.leaves: list[Leaf] = []
         for sub, offset in searcher.leaf_searchers():
-            key = segment_id(sub.reader())
-            self.leaves.append((sub, offset, segments.setdefault(key, Segment())))
+            reader = sub.reader()
+            key = segment_id(reader)
+            size = reader.doc_count_all()
+            deleted = None
+            if reader.has_deletions():
+                deleted = np.zeros(size, dtype=np.bool_)
+                deleted[np.fromiter(reader.deleted_docs_set, dtype=np.int64)] = True
+            self.leaves.append(Leaf(sub, offset, size, key, segments.setdefault(key, Segment()), deleted))
         self.context = searcher.context(needs_current=True)
         self.size = searcher.doc_count_all()
         self.partial: set[Term] = set()  # terms looked for only among some documents
 
-    def find(self, query: Any, within: set[int] | None = None) -> Found:
+    def find(self, query: Any, within: Ids | None = None) -> Found:
         """The documents ``query`` matches (only those ``within``, when given: an
         ``And`` looks for its other parts only among the documents of its rarest)."""
         if isinstance(query, wq.Term):
@@ -92,19 +132,52 @@ class Scorer:
         if query is wq.NullQuery or isinstance(query, wq.NullQuery.__class__):
             return Found()
         if type(query) is wq.Or and not query.scale and not query.minmatch:
-            return self._boosted(self._or([self.find(q, within) for q in query.subqueries]), query.boost)
+            return _boosted(_or([self.find(q, within) for q in query.subqueries]), query.boost)
         if type(query) is wq.And:
-            return self._boosted(self._and(query.subqueries, within), query.boost)
+            return _boosted(self._and(query.subqueries, within), query.boost)
         if type(query) is wq.AndNot:
             kept = self.find(query.a, within)
-            if not kept.scores:
+            if not len(kept.ids):
                 return kept
-            dropped = self.find(query.b, set(kept.scores)).scores
-            return Found({d: s for d, s in kept.scores.items() if d not in dropped}, kept.terms)
+            keep = ~np.isin(kept.ids, self.find(query.b, kept.ids).ids, assume_unique=True)
+            return Found(kept.ids[keep], kept.scores[keep], kept.terms)
+        if type(query) is wq.Phrase and query.slop == 1 and len(query.words) > 1:
+            schema = self.searcher.schema
+            if query.fieldname in schema and type(schema[query.fieldname].format) is Positions:
+                return self._phrase(query, schema[query.fieldname], within)
         return self._whoosh(query, within)
 
     # -- the parts ----------------------------------------------------------------------
-    def _term(self, query: Any, within: set[int] | None) -> Found:
+    def _rows(self, postings: TermPostings, leaf: Leaf, wanted: Ids | None) -> Ids:
+        """Which postings count: not of a deleted document, and among ``wanted``."""
+        ids = postings.ids
+        if wanted is None:
+            rows = np.arange(len(ids), dtype=np.int64)
+        else:
+            at = np.minimum(np.searchsorted(ids, wanted), max(len(ids) - 1, 0))
+            rows = at[ids[at] == wanted] if len(ids) else no_ids()
+        if leaf.deleted is not None:
+            rows = rows[~leaf.deleted[ids[rows]]]
+        return rows
+
+    def _scores(self, leaf: Leaf, name: str, text: bytes, postings: TermPostings, rows: Ids) -> Floats | None:
+        """Whoosh's score of the term in the documents at ``rows`` (boost 1), or None for a
+        scorer other than BM25F or a weight."""
+        scorer = self.context.weighting.scorer(leaf.searcher, name, text)
+        weights = postings.weights[rows] if postings.weights is not None else np.ones(len(rows))
+        if type(scorer) is WeightScorer:
+            return weights
+        if type(scorer) is not BM25FScorer:
+            return None
+        bytes_ = leaf.segment.field_lengths(leaf.searcher.reader(), name)[postings.ids[rows]]
+        length = LENGTHS[bytes_]
+        idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+        # whoosh.scoring.bm25, the same operations in the same order
+        score = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * length / avgfl)))
+        score[bytes_ == 0] = 0.0
+        return np.asarray(score, dtype=np.float64)
+
+    def _term(self, query: Any, within: Ids | None) -> Found:
         schema = self.searcher.schema
         name = query.fieldname
         if name not in schema:
@@ -115,65 +188,73 @@ class Scorer:
             return Found()
         if within is not None:
             self.partial.add((name, text))
-        scores: Scores = {}
-        boost = query.boost
-        weighting = self.context.weighting
-        for sub, offset, segment in self.leaves:
-            reader = sub.reader()
+        ids: list[Ids] = []
+        scores: list[Floats] = []
+        for leaf in self.leaves:
+            reader = leaf.searcher.reader()
             if (name, text) not in reader:
                 continue
-            wanted = _local(within, offset, reader.doc_count_all(), self.size)
-            if wanted is not None and not wanted:
+            wanted = self._local(within, leaf)
+            if wanted is not None and not len(wanted):
                 continue
-            scorer = weighting.scorer(sub, name, text)
-            matcher = reader.postings(name, text, scorer=scorer)
-            deleted: frozenset[int] = frozenset()
-            if isinstance(matcher, FilterMatcher) and matcher._exclude:
-                deleted = frozenset(matcher._ids)
-                matcher = matcher.child
-            if type(matcher) is not W3LeafMatcher or type(scorer) not in (BM25FScorer, WeightScorer):
-                self._step(sub.postings(name, text), offset, scores, {}, boost, wanted)
+            postings = self.postings.get(leaf.key, reader, name, text)
+            rows = self._rows(postings, leaf, wanted)
+            score = self._scores(leaf, name, text, postings, rows)
+            if score is None:  # another weighting: Whoosh's matcher, document by document
+                part = self._stepped(leaf, leaf.searcher.postings(name, text), wanted, query.boost)
+                ids.append(part.ids)
+                scores.append(part.scores)
                 continue
-            tables: dict[float, list[float]] = {}  # weight (how often) → score by length byte
-            lengths = segment.field_lengths(reader, name) if type(scorer) is BM25FScorer else []
-            for ids, weights in blocks(matcher, sorted(wanted) if wanted is not None else None):
-                if wanted is not None or deleted:
-                    keep = [
-                        i for i, d in enumerate(ids) if d not in deleted and (wanted is None or d in wanted)
-                    ]
-                    ids = [ids[i] for i in keep]
-                    weights = [weights[i] for i in keep] if weights is not None else None
-                if type(scorer) is WeightScorer:
-                    part = [w * boost if boost != 1.0 else w for w in (weights or [1.0] * len(ids))]
-                elif weights is None:
-                    table = tables.get(1.0) or tables.setdefault(1.0, _table(scorer, 1.0, boost))
-                    part = [table[lengths[d]] for d in ids]
-                else:
-                    for w in set(weights) - tables.keys():
-                        tables[w] = _table(scorer, w, boost)
-                    part = [tables[w][lengths[d]] for d, w in zip(ids, weights, strict=True)]
-                if offset:
-                    scores.update(zip([d + offset for d in ids], part, strict=True))
-                else:
-                    scores.update(zip(ids, part, strict=True))
-        return Found(scores, {(name, text): scores.keys()} if scores else {})
+            ids.append(postings.ids[rows] + leaf.offset)
+            scores.append(score * query.boost if query.boost != 1.0 else score)
+        found = _joined(ids, scores)
+        if len(found.ids):
+            found.terms[(name, text)] = found.ids
+        return found
 
-    def _or(self, parts: list[Found]) -> Found:
-        parts = [p for p in parts if p.scores]
-        if not parts:
+    def _phrase(self, query: Any, fieldobj: Any, within: Ids | None) -> Found:
+        name = query.fieldname
+        try:
+            texts = [fieldobj.to_bytes(w) for w in query.words]
+        except (ValueError, TypeError):
             return Found()
-        parts.sort(key=lambda p: -len(p.scores))
-        scores = dict(parts[0].scores)
-        terms = dict(parts[0].terms)
-        for part in parts[1:]:
-            get = scores.get
-            for d, s in part.scores.items():
-                have = get(d)
-                scores[d] = s if have is None else have + s
-            _merge_terms(terms, part.terms)
-        return Found(scores, terms)
+        ids: list[Ids] = []
+        scores: list[Floats] = []
+        for leaf in self.leaves:
+            reader = leaf.searcher.reader()
+            if any((name, t) not in reader for t in texts):
+                continue  # as Phrase.matcher: a word missing from the segment, no match
+            wanted = self._local(within, leaf)
+            if wanted is not None and not len(wanted):
+                continue
+            terms = {t: self.postings.get(leaf.key, reader, name, t, positions=True) for t in set(texts)}
+            rarest = min(terms.values(), key=lambda p: len(p.ids))
+            docs = rarest.ids[self._rows(rarest, leaf, wanted)]
+            for postings in terms.values():
+                if postings is not rarest and len(docs):
+                    docs = docs[np.isin(docs, postings.ids, assume_unique=True)]
+            if not len(docs):
+                continue
+            docs = docs[phrase_rows([terms[t] for t in texts], docs)]
+            if not len(docs):
+                continue
+            parts: list[Floats] = []
+            for t in texts:
+                rows = np.searchsorted(terms[t].ids, docs)
+                score = self._scores(leaf, name, t, terms[t], rows)
+                if score is None:
+                    return self._whoosh(query, within)
+                parts.append(score)
+            total = _tree_sum(parts)
+            ids.append(docs + leaf.offset)
+            scores.append(total * query.boost if query.boost != 1.0 else total)
+        found = _joined(ids, scores)
+        for t in texts:
+            if len(found.ids):
+                found.terms[(name, t)] = found.ids
+        return found
 
-    def _and(self, subqueries: list[Any], within: set[int] | None) -> Found:
+    def _and(self, subqueries: list[Any], within: Ids | None) -> Found:
         positive = [q for q in subqueries if not isinstance(q, wq.Not)]
         negative = [q.query for q in subqueries if isinstance(q, wq.Not)]
         if not positive:
@@ -184,122 +265,120 @@ class Scorer:
         common = within
         for q in positive:
             part = self.find(q, common)
-            if not part.scores:
+            if not len(part.ids):
                 return Found()
             parts.append(part)
-            common = set(part.scores) if common is None else common.intersection(part.scores)
+            common = part.ids if common is None else np.intersect1d(common, part.ids, assume_unique=True)
         if common is None:
             return Found()
         for q in negative:
-            if common:
-                common.difference_update(self.find(q, common).scores)
-        scores: Scores = {}
-        for d in common:
-            total = 0.0
-            for part in parts:
-                total += part.scores[d]
-            for _ in negative:
-                total += 1.0  # InverseMatcher's score
-            scores[d] = total
-        terms: dict[Term, Iterable[int]] = {}
+            if len(common):
+                common = common[~np.isin(common, self.find(q, common).ids, assume_unique=True)]
+        total = np.zeros(len(common), dtype=np.float64)
+        for part in parts:
+            total += part.scores[np.searchsorted(part.ids, common)]
+        for _ in negative:
+            total += 1.0  # InverseMatcher's score
+        terms: dict[Term, Ids] = {}
         for part in parts:
             _merge_terms(terms, part.terms)
-        return Found(scores, terms)
+        return Found(common, total, terms)
 
-    def _boosted(self, found: Found, boost: float) -> Found:
-        if boost != 1.0:
-            found.scores = {d: s * boost for d, s in found.scores.items()}
+    def _whoosh(self, query: Any, within: Ids | None = None) -> Found:
+        """Whoosh's own matcher for this part, stepped as its collector steps it."""
+        ids: list[Ids] = []
+        scores: list[Floats] = []
+        terms: dict[Term, list[int]] = {}
+        for leaf in self.leaves:
+            wanted = self._local(within, leaf)
+            if wanted is None or len(wanted):
+                part = self._stepped(leaf, query.matcher(leaf.searcher, self.context), wanted, 1.0, terms)
+                ids.append(part.ids)
+                scores.append(part.scores)
+        found = _joined(ids, scores)
+        found.terms = {t: np.unique(np.array(d, dtype=np.int64)) for t, d in terms.items()}
         return found
 
-    def _whoosh(self, query: Any, within: set[int] | None = None) -> Found:
-        """Whoosh's own matcher for this part, stepped as its collector steps it."""
-        scores: Scores = {}
-        terms: dict[Term, list[int]] = {}
-        for sub, offset, _ in self.leaves:
-            wanted = _local(within, offset, sub.reader().doc_count_all(), self.size)
-            if wanted is None or wanted:
-                self._step(query.matcher(sub, self.context), offset, scores, terms, 1.0, wanted)
-        return Found(scores, dict(terms.items()))
-
     @staticmethod
-    def _step(
-        matcher: Any,
-        offset: int,
-        scores: Scores,
-        terms: dict[Term, list[int]],
-        boost: float,
-        wanted: set[int] | None = None,
-    ) -> None:
-        leaves = list(matcher.term_matchers()) if matcher.is_active() else []
+    def _stepped(
+        leaf: Leaf, matcher: Any, wanted: Ids | None, boost: float, terms: dict[Term, list[int]] | None = None
+    ) -> Found:
+        leaves = list(matcher.term_matchers()) if matcher.is_active() and terms is not None else []
+        ids: list[int] = []
+        scores: list[float] = []
 
         def record(d: int) -> None:
-            scores[d + offset] = matcher.score() * boost if boost != 1.0 else matcher.score()
-            for leaf in leaves:
-                if leaf.is_active() and leaf.id() == d:
-                    terms.setdefault(leaf.term(), []).append(d + offset)
+            ids.append(d + leaf.offset)
+            scores.append(matcher.score() * boost if boost != 1.0 else matcher.score())
+            for sub in leaves:
+                if terms is not None and sub.is_active() and sub.id() == d:
+                    terms.setdefault(sub.term(), []).append(d + leaf.offset)
 
         if wanted is None:
             while matcher.is_active():
                 record(matcher.id())
                 matcher.next()
-            return
-        for target in sorted(wanted):  # only these documents: skip to each in turn
-            if not matcher.is_active():
-                break
-            if matcher.id() < target:
-                matcher.skip_to(target)
+        else:
+            for target in wanted.tolist():  # only these documents: skip to each in turn
                 if not matcher.is_active():
                     break
-            if matcher.id() == target:
-                record(target)
+                if matcher.id() < target:
+                    matcher.skip_to(target)
+                    if not matcher.is_active():
+                        break
+                if matcher.id() == target:
+                    record(target)
+        return Found(np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64))
+
+    def _local(self, within: Ids | None, leaf: Leaf) -> Ids | None:
+        """The documents of ``within`` in this segment, as its own numbers."""
+        if within is None:
+            return None
+        if not leaf.offset and leaf.size == self.size:
+            return within
+        lo, hi = np.searchsorted(within, [leaf.offset, leaf.offset + leaf.size])
+        return within[lo:hi] - leaf.offset
 
 
-def _merge_terms(into: dict[Term, Iterable[int]], more: dict[Term, Iterable[int]]) -> None:
+def _joined(ids: Sequence[Ids], scores: Sequence[Floats]) -> Found:
+    """The parts of the segments, in order (their numbers do not overlap)."""
+    if not ids:
+        return Found()
+    if len(ids) == 1:
+        return Found(ids[0], scores[0])
+    return Found(np.concatenate(ids), np.concatenate(scores))
+
+
+def _or(parts: list[Found]) -> Found:
+    parts = [p for p in parts if len(p.ids)]
+    if not parts:
+        return Found()
+    parts.sort(key=lambda p: -len(p.ids))  # stable: as the dictionary version added them
+    if len(parts) == 1:
+        return parts[0]
+    ids = np.unique(np.concatenate([p.ids for p in parts]))
+    scores = np.zeros(len(ids), dtype=np.float64)
+    terms: dict[Term, Ids] = {}
+    for part in parts:
+        scores[np.searchsorted(ids, part.ids)] += part.scores
+        _merge_terms(terms, part.terms)
+    return Found(ids, scores, terms)
+
+
+def _boosted(found: Found, boost: float) -> Found:
+    if boost != 1.0:
+        found.scores = found.scores * boost
+    return found
+
+
+def _tree_sum(parts: list[Floats]) -> Floats:
+    """Added as ``make_binary_tree(IntersectionMatcher, …)`` adds its matchers' scores."""
+    if len(parts) == 1:
+        return parts[0]
+    half = len(parts) // 2
+    return _tree_sum(parts[:half]) + _tree_sum(parts[half:])
+
+
+def _merge_terms(into: dict[Term, Ids], more: dict[Term, Ids]) -> None:
     for term, docs in more.items():
-        into[term] = set(into[term]) | set(docs) if term in into else docs
-
-
-def _local(within: set[int] | None, offset: int, size: int, whole: int) -> set[int] | None:
-    """The documents of ``within`` in the segment at ``offset``, as its own numbers."""
-    if within is None or (not offset and size == whole):
-        return within
-    return {d - offset for d in within if offset <= d < offset + size}
-
-
-def _table(scorer: Any, weight: float, boost: float) -> list[float]:
-    """The score of a term found ``weight`` times in a document, by the field's length
-    byte (Whoosh keeps a field's length in one byte: 256 possible lengths)."""
-    return [_bm25(scorer, weight, lb, boost) if lb else 0.0 for lb in range(256)]
-
-
-def _bm25(scorer: Any, weight: float, length_byte: int, boost: float) -> float:
-    """``BM25FScorer.score`` for a posting: ``bm25()`` as Whoosh writes it (the same
-    operations in the same order, so the same float), then the boost."""
-    idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-    length = byte_to_length(length_byte)
-    score = float(idf * ((weight * (k1 + 1)) / (weight + k1 * ((1 - b) + b * length / avgfl))))
-    return score * boost if boost != 1.0 else score
-
-
-def blocks(matcher: Any, wanted: list[int] | None = None) -> Iterable[tuple[list[int], Any]]:
-    """(document numbers, weights or None for all 1.0) of each block of a term's
-    postings; with ``wanted`` (sorted), only the blocks that may hold one of them (a
-    block's last document number is known before its postings are read)."""
-    last = -1
-    while matcher.is_active():
-        if wanted is not None:
-            at = bisect_right(wanted, last)
-            if at == len(wanted):
-                return
-            last = matcher._maxid
-            if wanted[at] > last:
-                matcher._next_block()
-                continue
-        matcher._read_data()
-        data = matcher._data
-        ids = list(data[0]) if matcher._byteids else list(accumulate(data[0]))
-        weights = data[1]
-        if isinstance(weights, float):
-            weights = [weights] * len(ids)
-        yield ids, (list(weights) if weights is not None else None)
-        matcher._next_block()
+        into[term] = np.union1d(into[term], docs) if term in into else docs

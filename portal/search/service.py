@@ -11,11 +11,11 @@ regulation are searched.
 
 from __future__ import annotations
 
-import heapq
 import html
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from markupsafe import Markup
 from whoosh import qparser, sorting  # type: ignore[import-untyped]
 from whoosh import query as wq
@@ -23,7 +23,7 @@ from whoosh.highlight import HtmlFormatter, SentenceFragmenter  # type: ignore[i
 from whoosh.searching import Results  # type: ignore[import-untyped]
 
 from portal.search.analysis import expand, parse_citation, words
-from portal.search.facets import bitmask, count, facet_masks
+from portal.search.facets import facet_codes
 from portal.search.index import FACETS, SearchIndex
 from portal.search.scoring import Scorer
 
@@ -135,12 +135,22 @@ def search(
             return outcome
         restrict: Any = None
         if not request.all_versions and latest:
-            # The documents of the latest versions: built once per index generation (as a
-            # query it was a set of every matching document built again on each search).
+            # The documents of the latest versions, as a boolean array over the index: built
+            # once per index generation (as a query it was a set of every matching
+            # document built again on each search).
             key = ("latest", tuple(sorted(latest)))
             if key not in index.kept:
-                index.kept[key] = set(searcher.docs_for_query(wq.Or([wq.Term("dokumen", d) for d in latest])))
+                found = Scorer(searcher, index.segments, index.postings).find(
+                    wq.Or([wq.Term("dokumen", d) for d in latest])
+                )  # from the cached postings: a commit decodes only its new segment's
+                mask = np.zeros(searcher.doc_count_all(), dtype=np.bool_)
+                mask[found.ids] = True
+                index.kept[key] = mask
             restrict = index.kept[key]
+            if collector:  # Whoosh's filter takes a set (kept too: the baseline stays fair)
+                if (key, set) not in index.kept:
+                    index.kept[(key, set)] = set(np.flatnonzero(restrict).tolist())
+                restrict = index.kept[(key, set)]
         chosen = [
             wq.Term(name, value)
             for name, value in request.chosen.items()
@@ -183,42 +193,50 @@ def _found(
     index: SearchIndex, searcher: Any, query: Any, chosen: list[Any], restrict: Any, outcome: Outcome
 ) -> tuple[Any, dict[str, dict[str, int]]]:
     """Every hit and its score (``scoring.py``), the page's hits ranked as Whoosh ranks
-    them (score, then document number), facet counts from bitsets (``facets.py``)."""
-    scorer = Scorer(searcher, index.segments)
+    them (score, then document number), facet counts by ``np.bincount`` (``facets.py``)."""
+    scorer = Scorer(searcher, index.segments, index.postings)
     found = scorer.find(query)
-    hits = found.scores
-    allowed = [restrict] if restrict is not None else []
-    if chosen:
-        allowed.append(scorer.find(wq.And(chosen)).scores)
-    for docs in sorted(allowed, key=len):
-        hits = {d: s for d, s in hits.items() if d in docs}
-    _paged(outcome, len(hits))
+    ids, scores = found.ids, found.scores
+    if restrict is not None:
+        keep = restrict[ids]
+        ids, scores = ids[keep], scores[keep]
+    if chosen and len(ids):
+        keep = np.isin(ids, scorer.find(wq.And(chosen), ids).ids, assume_unique=True)
+        ids, scores = ids[keep], scores[keep]
+    _paged(outcome, len(ids))
     first = (outcome.page - 1) * PAGE_SIZE
-    top = heapq.nlargest(first + PAGE_SIZE, hits.items(), key=lambda pair: (pair[1], -pair[0]))[first:]
-    results = Results(searcher, query, [(score, docnum) for docnum, score in top])
+    top = _top(ids, scores, first + PAGE_SIZE)[first:]
+    results = Results(searcher, query, [(float(scores[i]), int(ids[i])) for i in top])
     # What terms=True records: which query terms matched which hits (for the snippets).
     # A term of an AND's later part was only looked for where the earlier parts matched:
     # whether it occurs in a hit elsewhere is looked up among the hits.
     results.termdocs = {}
     for (name, word), docs in found.terms.items():
-        if hits.keys().isdisjoint(docs) and (name, word) in scorer.partial:
-            docs = scorer.find(wq.Term(name, searcher.schema[name].from_bytes(word)), set(hits)).scores.keys()
-        if docs:
+        if (name, word) in scorer.partial and not np.isin(docs, ids, assume_unique=True).any():
+            docs = scorer.find(wq.Term(name, searcher.schema[name].from_bytes(word)), ids).ids
+        if len(docs):
             results.termdocs[(name, word)] = docs
+    page = ids[top]
+    present = {term: np.isin(page, docs, assume_unique=True) for term, docs in results.termdocs.items()}
     results.docterms = {
-        docnum: [term for term, docs in results.termdocs.items() if docnum in _as_set(docs)]
-        for docnum, _ in top
+        int(docnum): [term for term, here in present.items() if here[i]] for i, docnum in enumerate(page)
     }
     key = ("facets", FACETS)
     if key not in index.kept:
-        index.kept[key] = facet_masks(scorer, FACETS)
-    masks = index.kept[key]
-    hit_mask = bitmask(hits, searcher.doc_count_all())
-    return results, {name: count(hit_mask, masks[name]) for name in FACETS}
+        index.kept[key] = facet_codes(scorer, FACETS)
+    codes = index.kept[key]
+    return results, {name: codes[name].count(ids) for name in FACETS}
 
 
-def _as_set(docs: Any) -> Any:
-    return docs if isinstance(docs, (set, frozenset, dict, type({}.keys()))) else set(docs)
+def _top(ids: Any, scores: Any, k: int) -> Any:
+    """The indices of the ``k`` best by score, then document number (Whoosh's order)."""
+    if k < len(scores):
+        bar = np.partition(scores, len(scores) - k)[len(scores) - k]  # the k-th best score
+        candidates = np.flatnonzero(scores >= bar)  # ties at the bar included
+    else:
+        candidates = np.arange(len(scores))
+    order = np.lexsort((ids[candidates], -scores[candidates]))
+    return candidates[order[:k]]
 
 
 def _collected(
