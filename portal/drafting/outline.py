@@ -13,18 +13,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from portal.document import DraftError, Problem, parse
 from portal.document.numbering import ordinal_word, to_roman
-from portal.drafting.blocks import Block, join_lines, scan, split_lines, stray_line, trim
+from portal.drafting.blocks import join_lines, split_lines, stray_line, trim
 from portal.drafting.rewrite import Change, rewrite
+from portal.drafting.tree import (
+    CONTAINERS,
+    Item,
+    container_label,
+    holds,
+    item_label,
+    label_of,
+    labels_after,
+    read_items,
+    subtree_end,
+)
 
 Kind = Literal["pasal", "bagian", "bab"]
 Action = Literal["sisip", "pindah", "hapus"]
 KINDS: tuple[Kind, ...] = ("pasal", "bagian", "bab")
-_CONTAINERS = ("bab", "bagian", "paragraf")
 _NUMBERED_KINDS = ("bab", "bagian", "paragraf", "pasal")
 _LEVEL = {"bab": "##", "bagian": "###", "paragraf": "####", "pasal": "#####"}
 _WORD = {"bab": "BAB", "bagian": "Bagian", "paragraf": "Paragraf", "pasal": "Pasal"}
@@ -66,18 +76,6 @@ class Outcome:
     note: str  # the revision note, in Indonesian like every record
 
 
-@dataclass
-class _Item:
-    kind: str
-    lines: list[str]
-    number: str | None
-    path: str = ""  # in the text before the operation ("" for a new item)
-    title: str | None = None
-    parent: int | None = None
-    fresh: bool = False
-    body_changes: list[tuple[int, Change]] = field(default_factory=list)  # (body line, change)
-
-
 @dataclass(frozen=True)
 class Destination:
     """One place a node can go: ``mode`` is 'after', 'start' (of ``label``) or 'top'."""
@@ -87,77 +85,24 @@ class Destination:
     label: str
 
 
-# -- reading the outline ------------------------------------------------------------------
-
-
-def _items(lines: list[str]) -> tuple[list[str], list[_Item]]:
-    blocks = scan(lines)
-    head = lines[: blocks[0].start] if blocks else lines
-    items: list[_Item] = []
-    open_: dict[str, int | None] = {"bab": None, "bagian": None, "paragraf": None}
-    for block in blocks:
-        item = _Item(block.kind, lines[block.start : block.end], block.number, block.path, block.title)
-        index = len(items)
-        if block.kind == "bab":
-            open_ = {"bab": index, "bagian": None, "paragraf": None}
-        elif block.kind == "bagian":
-            item.parent = open_["bab"]
-            open_["bagian"], open_["paragraf"] = index, None
-        elif block.kind == "paragraf":
-            item.parent = open_["bagian"]
-            open_["paragraf"] = index
-        elif block.kind == "pasal":
-            item.parent = open_["paragraf"] if open_["paragraf"] is not None else open_["bagian"]
-            item.parent = item.parent if item.parent is not None else open_["bab"]
-        else:
-            open_ = {"bab": None, "bagian": None, "paragraf": None}
-        items.append(item)
-    return head, items
-
-
-def _end(items: list[_Item], index: int) -> int:
-    """One past the last item that ``items[index]`` holds."""
-    end = index + 1
-    while end < len(items) and _within(items, end, index):
-        end += 1
-    return end
-
-
-def _within(items: list[_Item], index: int, ancestor: int) -> bool:
-    parent = items[index].parent
-    while parent is not None:
-        if parent == ancestor:
-            return True
-        parent = items[parent].parent
-    return False
-
-
-def _holds(items: list[_Item], container: int, kind: str) -> bool:
-    return any(item.parent == container and item.kind == kind for item in items)
-
-
-def _label(item: _Item) -> str:
-    return Block(item.kind, item.number, None, item.path, 0, 0, "").label
-
-
-def _accepts(items: list[_Item], container: int, kind: Kind) -> bool:
+def _accepts(items: list[Item], container: int, kind: Kind) -> bool:
     """Whether a node of ``kind`` may stand first inside ``items[container]``."""
     holder = items[container]
     if kind == "pasal":
-        return holder.kind in _CONTAINERS and not any(
-            _holds(items, container, k) for k in ("bagian", "paragraf")
+        return holder.kind in CONTAINERS and not any(
+            holds(items, container, k) for k in ("bagian", "paragraf")
         )
     if kind == "bagian":
-        return holder.kind == "bab" and not _holds(items, container, "pasal")
+        return holder.kind == "bab" and not holds(items, container, "pasal")
     return False
 
 
 def destinations(source: str, kind: Kind, target: str = "") -> list[Destination]:
     """Every valid place for a ``kind`` (moved from ``target`` when given, leaving out
     where it already is), in file order."""
-    _, items = _items(split_lines(source))
+    _, items = read_items(split_lines(source))
     moving = next((i for i, item in enumerate(items) if item.path == target), None)
-    span = (moving, _end(items, moving)) if moving is not None else None
+    span = (moving, subtree_end(items, moving)) if moving is not None else None
     candidates: list[Destination] = []
     if kind == "bab" or (kind == "pasal" and not any(item.kind == "bab" for item in items)):
         candidates.append(Destination("awal:", "top", ""))
@@ -165,12 +110,12 @@ def destinations(source: str, kind: Kind, target: str = "") -> list[Destination]
         if span is not None and span[0] <= index < span[1]:
             continue
         if item.kind == kind:
-            label = _container_label(items, index) if kind == "bagian" else _label(item)
+            label = container_label(items, index) if kind == "bagian" else item_label(item)
             candidates.append(Destination(f"setelah:{item.path}", "after", label))
-        if kind != "bab" and item.kind in _CONTAINERS and _accepts(items, index, kind):
+        if kind != "bab" and item.kind in CONTAINERS and _accepts(items, index, kind):
             title = f" — {item.title}" if item.title else ""
             candidates.append(
-                Destination(f"awal:{item.path}", "start", _container_label(items, index) + title)
+                Destination(f"awal:{item.path}", "start", container_label(items, index) + title)
             )
     out = []
     for place in candidates:
@@ -182,16 +127,6 @@ def destinations(source: str, kind: Kind, target: str = "") -> list[Destination]
     return out
 
 
-def _container_label(items: list[_Item], index: int) -> str:
-    item = items[index]
-    label = _label(item)
-    parent = item.parent
-    while parent is not None:
-        label = f"{label}, {_label(items[parent])}"
-        parent = items[parent].parent
-    return label
-
-
 # -- the operation --------------------------------------------------------------------------
 
 
@@ -201,10 +136,10 @@ def apply(source: str, operation: Operation) -> Outcome:
         parse(source)
     except DraftError as error:
         raise OutlineError("outline_invalid", error.problems) from error
-    head, items = _items(split_lines(source))
+    head, items = read_items(split_lines(source))
     old_order = [item.number or "" for item in items if item.kind == "pasal"]
     changes: list[Change] = []
-    moved: list[_Item]
+    moved: list[Item]
     if operation.action == "sisip":
         moved = [_new_item(items, operation)]
         at = _position(items, operation, None)
@@ -212,13 +147,13 @@ def apply(source: str, operation: Operation) -> Outcome:
         note = f"{_WORD[operation.kind]} baru disisipkan"
     else:
         index = _target(items, operation)
-        end = _end(items, index)
+        end = subtree_end(items, index)
         moved = items[index:end]
-        note_label = _label_of(items[index].kind, items[index].path)
+        note_label = label_of(items[index].kind, items[index].path)
         if operation.action == "hapus":
             items = [*items[:index], *items[end:]]
             changes += [
-                Change("deleted", _label_of(item.kind, item.path))
+                Change("deleted", label_of(item.kind, item.path))
                 for item in moved
                 if item.kind in _NUMBERED_KINDS
             ]
@@ -232,13 +167,13 @@ def apply(source: str, operation: Operation) -> Outcome:
             items = [*rest[:at], *moved, *rest[at:]]
             note = f"{note_label} dipindahkan"
     pasal_map, bab_map = _renumber(items)
-    labels = _labels(items)
+    labels = labels_after(items)
     for item in moved if operation.action != "hapus" else []:
         if item.fresh:
             changes.append(Change("inserted", after=labels[id(item)]))
             note = f"{labels[id(item)]} disisipkan"
         elif operation.action == "pindah" and item.path == operation.target:
-            before = _label_of(item.kind, item.path)
+            before = label_of(item.kind, item.path)
             changes.append(Change("moved", before, labels[id(item)]))
             note = f"{before} dipindahkan menjadi {labels[id(item)]}"
     if operation.action == "hapus":
@@ -249,7 +184,7 @@ def apply(source: str, operation: Operation) -> Outcome:
                 bab_map[item.number.upper()] = None
     for item in items:
         if not item.fresh and item.kind in _NUMBERED_KINDS and item.path != operation.target:
-            before = _label_of(item.kind, item.path)
+            before = label_of(item.kind, item.path)
             if before != labels[id(item)]:
                 changes.append(Change("renumbered", before, labels[id(item)]))
     for item in items:
@@ -262,51 +197,14 @@ def apply(source: str, operation: Operation) -> Outcome:
     return Outcome(new_source, changes, note)
 
 
-def _segment_label(kind: str, segment: str) -> str:
-    number = segment.split("-", 1)[1] if "-" in segment else None
-    if number is not None:
-        number = number.upper() if kind in ("bab", "pasal") else number.replace("-", " ").title()
-    return Block(kind, number, None, segment, 0, 0, "").label
-
-
-def _label_of(kind: str, path: str) -> str:
-    """How a drafter names a node of the text before the operation: 'Pasal 7', 'BAB II',
-    'Bagian Kedua (BAB II)', 'Paragraf 1 (Bagian Kedua, BAB II)'."""
-    segments = path.split("/")
-    names = [_segment_label(segment.split("-", 1)[0], segment) for segment in segments]
-    names[-1] = _segment_label(kind, segments[-1])
-    if len(names) == 1:
-        return names[0]
-    return f"{names[-1]} ({', '.join(reversed(names[:-1]))})"
-
-
-def _labels(items: list[_Item]) -> dict[int, str]:
-    """The same names for the items as they stand after the operation (by ``id``)."""
-    out: dict[int, str] = {}
-    bab = bagian = ""
-    for item in items:
-        label = _label(item)
-        if item.kind == "bab":
-            bab, bagian = label, ""
-        elif item.kind == "bagian":
-            bagian = label
-            label = f"{label} ({bab})" if bab else label
-        elif item.kind == "paragraf":
-            label = f"{label} ({', '.join(x for x in (bagian, bab) if x)})"
-        elif item.kind in ("penjelasan_umum", "lampiran"):
-            bab = bagian = ""
-        out[id(item)] = label
-    return out
-
-
-def _target(items: list[_Item], operation: Operation) -> int:
+def _target(items: list[Item], operation: Operation) -> int:
     for index, item in enumerate(items):
         if item.path == operation.target and item.kind == operation.kind:
             return index
     raise OutlineError("path_unknown")
 
 
-def _position(items: list[_Item], operation: Operation, moving: tuple[int, int] | None) -> int:
+def _position(items: list[Item], operation: Operation, moving: tuple[int, int] | None) -> int:
     """The index at which the new or moved items go (in ``items`` as they stand)."""
     mode, _, path = operation.position.partition(":")
     kind = operation.kind
@@ -323,20 +221,20 @@ def _position(items: list[_Item], operation: Operation, moving: tuple[int, int] 
     if anchor is None or anchor in inside:
         raise OutlineError("position_invalid")
     if mode == "setelah" and items[anchor].kind == kind:
-        return _end(items, anchor)
+        return subtree_end(items, anchor)
     if mode == "awal" and _accepts(items, anchor, kind):
         return anchor + 1
     raise OutlineError("position_invalid")
 
 
-def _hashes(items: list[_Item], kind: str) -> str:
+def _hashes(items: list[Item], kind: str) -> str:
     for item in items:
         if item.kind == kind:
             return item.lines[0].lstrip().split(" ", 1)[0]
     return _LEVEL[kind]
 
 
-def _new_item(items: list[_Item], operation: Operation) -> _Item:
+def _new_item(items: list[Item], operation: Operation) -> Item:
     kind = operation.kind
     hashes = _hashes(items, kind)
     if kind == "pasal":
@@ -349,16 +247,16 @@ def _new_item(items: list[_Item], operation: Operation) -> _Item:
         explained = trim(split_lines(operation.penjelasan))
         if explained:
             lines += ["", "::: penjelasan", *explained, ":::"]
-        return _Item("pasal", lines, "1", fresh=True)
+        return Item("pasal", lines, "1", fresh=True)
     title = " ".join(operation.title.split())
     if not title:
         raise OutlineError("title_empty")
     if kind == "bab":
-        return _Item("bab", [f"{hashes} BAB I — {title.upper()}"], "I", fresh=True)
-    return _Item("bagian", [f"{hashes} Bagian Kesatu — {title}"], "Kesatu", fresh=True)
+        return Item("bab", [f"{hashes} BAB I — {title.upper()}"], "I", fresh=True)
+    return Item("bagian", [f"{hashes} Bagian Kesatu — {title}"], "Kesatu", fresh=True)
 
 
-def _renumber(items: list[_Item]) -> tuple[dict[str, str | None], dict[str, str | None]]:
+def _renumber(items: list[Item]) -> tuple[dict[str, str | None], dict[str, str | None]]:
     """Number every BAB, Bagian, Paragraf and Pasal in order; old number → new (upper case)."""
     pasal_map: dict[str, str | None] = {}
     bab_map: dict[str, str | None] = {}
@@ -391,16 +289,18 @@ def _renumber(items: list[_Item]) -> tuple[dict[str, str | None], dict[str, str 
 
 
 def _rewrite_references(
-    item: _Item, pasal_map: Mapping[str, str | None], bab_map: Mapping[str, str | None], old_order: list[str]
+    item: Item, pasal_map: Mapping[str, str | None], bab_map: Mapping[str, str | None], old_order: list[str]
 ) -> None:
     """Rewrite the references in one item's body (everything after its heading)."""
     if item.kind == "mengingat" or len(item.lines) < 2:
         return
-    body, item.body_changes = rewrite("\n".join(item.lines[1:]), _label(item), pasal_map, bab_map, old_order)
+    body, item.body_changes = rewrite(
+        "\n".join(item.lines[1:]), item_label(item), pasal_map, bab_map, old_order
+    )
     item.lines[1:] = body.split("\n")
 
 
-def _assemble(head: list[str], items: list[_Item], changes: list[Change]) -> str:
+def _assemble(head: list[str], items: list[Item], changes: list[Change]) -> str:
     lines = list(head)
     for position, item in enumerate(items):
         start = len(lines)  # 0-based index of the heading: its body line k is file line start + 2 + k
