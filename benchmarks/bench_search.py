@@ -14,9 +14,9 @@ planted phrases ("iuran nelayan", "ojek daring", "sanksi administratif" …), 20
 proposed wording (the provision's text, one word changed), provisions drawn from a Zipf
 law, 40 % answered (an answer is a document too).
 
-Indexing: the bulk path of ``portal reindex`` (``_add_all`` into one writer, one commit,
-the stemmer's cache emptied first so analysis is paid in full), with one process and with
-Whoosh's two-process writer; the index size on disk. Incremental: ``indexer._write`` with
+Indexing: the bulk path of ``portal reindex`` (``_add_all`` into one ``bulk.BulkWriter``,
+one commit, the stemmer's cache emptied first so analysis is paid in full), and Whoosh's
+own two-process writer; the index size on disk. Incremental: ``indexer._write`` with
 batches of 1, 10 and 100 new comments into the full index, as the indexer applies an
 outbox batch. SQLite FTS5 (unicode61, no stemming) gets the same documents' text, in one
 transaction, and the same batches.
@@ -84,6 +84,7 @@ from portal.db import migrate_database, tortoise_config
 from portal.document import parse
 from portal.search import indexer
 from portal.search.analysis import stem
+from portal.search.bulk import BulkWriter
 from portal.search.documents import Doc, comment_docs, provision_docs
 from portal.search.index import FACETS, SearchIndex
 from portal.search.outbox import note
@@ -288,8 +289,8 @@ def bulk_whoosh(index: SearchIndex, docs: list[Doc], procs: int) -> tuple[Bulk, 
     ix = whoosh_index.open_dir(str(folder))
     cpu = cpu_seconds()
     start = time.perf_counter()
-    # One process as reindex does; or Whoosh's multiprocessing writer (one segment per worker).
-    writer = ix.writer(limitmb=256) if procs == 1 else ix.writer(procs=procs, limitmb=128, multisegment=True)
+    # One process as reindex does (BulkWriter); or Whoosh's multiprocessing writer (one segment per worker).
+    writer = BulkWriter(ix) if procs == 1 else ix.writer(procs=procs, limitmb=128, multisegment=True)
     try:
         indexer._add_all(writer, docs)
     except BaseException:
@@ -298,7 +299,7 @@ def bulk_whoosh(index: SearchIndex, docs: list[Doc], procs: int) -> tuple[Bulk, 
     added = time.perf_counter()
     writer.commit()
     done = time.perf_counter()
-    name = "Whoosh, 1 process (reindex)" if procs == 1 else f"Whoosh, procs={procs}, multisegment"
+    name = "BulkWriter, 1 process (reindex)" if procs == 1 else f"Whoosh, procs={procs}, multisegment"
     return Bulk(name, len(docs), added - start, done - added, cpu_seconds() - cpu, folder_mb(folder)), folder
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from whoosh import index as whoosh_index  # type: ignore[import-untyped]
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema  # type: ignore[import-untyped]
+from whoosh.fields import ID, STORED, TEXT, Schema  # type: ignore[import-untyped]
 from whoosh.searching import Searcher  # type: ignore[import-untyped]
 
 from portal.search.analysis import stem_analyzer, surface_analyzer
@@ -47,7 +47,7 @@ def schema() -> Schema:
         posisi=ID(stored=True, sortable=True),
         wilayah=ID(stored=True),
         status=ID(stored=True),  # dijawab / belum-dijawab; an answer's disposition
-        tanggal=DATETIME(stored=True),
+        tanggal=STORED(),  # when it was written (kept with the hit; never searched, so not indexed)
         teks=TEXT(analyzer=surface_analyzer(), stored=True),  # the words as written
         akar=TEXT(analyzer=stem_analyzer(), phrase=False),  # their stems (Sastrawi)
     )

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from portal.consultation.models import Comment, Response
+from portal.search.bulk import BulkWriter
 from portal.search.documents import Doc, comment_docs, provision_docs
 from portal.search.index import SearchIndex
 from portal.search.models import SearchOutbox
@@ -143,8 +144,7 @@ async def reindex(search: SearchIndex, batch: int = 2000) -> int:
     with search.writer_lock(wait=True):
         old = search.current_dir()
         folder = search.create_dir()
-        index = search.open_for_writing(folder)
-        writer = index.writer(limitmb=256)
+        writer = BulkWriter(search.open_for_writing(folder))
         count = 0
         try:
             for version in await Version.all().order_by("id").select_related("regulation"):
