@@ -8,6 +8,7 @@ page instead of being overwritten.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -148,8 +149,14 @@ async def plan_outline(draft: WorkingDraft, base_revision: int, operation: outli
     if draft.status != "open":
         raise Refusal({"outline": ["not_open"]})
     source = await base_source(draft, base_revision)
+    # Parsing and linting a long draft twice takes a while: off the event loop.
+    outcome, added = await asyncio.to_thread(_worked_out, source, operation)
+    return Plan(outcome, base_revision, added)
+
+
+def _worked_out(source: str, operation: outline.Operation) -> tuple[outline.Outcome, list[Finding]]:
     outcome = outline.apply(source, operation)
-    return Plan(outcome, base_revision, _added(lint(parse(source)), lint(parse(outcome.source))))
+    return outcome, _added(lint(parse(source)), lint(parse(outcome.source)))
 
 
 async def apply_outline(

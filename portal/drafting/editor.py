@@ -64,7 +64,7 @@ async def part_page(request: Request) -> Response:
         values = {"isi": part.body, "penjelasan": part.penjelasan, "catatan": ""}
         query = request.query_params
         saved = "disimpan" if query.get("disimpan") == "1" else "tetap" if query.get("tetap") == "1" else ""
-        return _part_response(request, draft, draft.source, part, values, draft.revision, saved=saved)
+        return await _part_response(request, draft, draft.source, part, values, draft.revision, saved=saved)
     form = await read_draft_form(request)
     base = _revision(form)
     values = {
@@ -81,7 +81,7 @@ async def part_page(request: Request) -> Response:
     if part is None:
         raise HTTPException(status_code=404)
     if text(form, "aksi", 20) != "simpan":
-        return _part_response(request, draft, source, part, values, base, previewed=True)
+        return await _part_response(request, draft, source, part, values, base, previewed=True)
     try:
         updated = await editing.save_part(
             draft, path, values["isi"], values["penjelasan"], base, actor,
@@ -91,12 +91,14 @@ async def part_page(request: Request) -> Response:
         mine = parts.splice(source, part, values["isi"], values["penjelasan"])
         return await conflict_page(request, draft, stale, mine, base)
     except Refusal as refusal:
-        return _part_response(request, draft, source, part, values, base, errors=refusal.errors, status=400)
+        return await _part_response(
+            request, draft, source, part, values, base, errors=refusal.errors, status=400
+        )
     outcome = "disimpan=1" if updated.revision != base else "tetap=1"  # tetap: nothing changed
     return RedirectResponse(f"{draft_url(draft)}/sunting?bagian={quote(path)}&{outcome}", status_code=303)
 
 
-def _part_response(
+async def _part_response(
     request: Request,
     draft: WorkingDraft,
     source: str,
@@ -109,7 +111,7 @@ def _part_response(
     errors: dict[str, list[str]] | None = None,
     status: int = 200,
 ) -> Response:
-    preview = editing.preview_part(source, part, values["isi"], values["penjelasan"])
+    preview = await asyncio.to_thread(editing.preview_part, source, part, values["isi"], values["penjelasan"])
     errors = {**preview.errors, **(errors or {})}
     blocks = parts.editable(source)
     position = next((i for i, b in enumerate(blocks) if b.path == part.path), 0)
