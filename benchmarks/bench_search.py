@@ -36,9 +36,10 @@ transaction, ``indexer.catch_up``, the search).
 Aims (product owner, one worker): term and AND queries p95 ≤ 25 ms, phrase and faceted
 queries p95 < 150 ms, bulk indexing ≥ 3,000 docs/s, a new comment searchable within 2 s.
 
-Duration on a 2-CPU machine: about 17 minutes at 100,000 comments (Whoosh's two bulk
-loads take 7–8 minutes, the query rounds about 7), peak memory about 2.5 GB; about 3
-minutes with ``--comments 20000 --runs 20``. Local files only; no network.
+Duration on a 2-CPU machine: about 12 minutes at 100,000 comments (the two bulk loads
+about 3 minutes, Whoosh's two-process one most of it; the query rounds about 7), about 4
+with ``--runs 5``; peak memory about 2.5 GB; about 3 minutes with ``--comments 20000
+--runs 20``. Local files only; no network.
 """
 
 from __future__ import annotations

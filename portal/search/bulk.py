@@ -1,6 +1,6 @@
 """A faster writer for building a fresh index (``portal reindex``), same index as Whoosh's.
 
-``BulkWriter`` is Whoosh's ``SegmentWriter`` with three shortcuts, each giving the same
+``BulkWriter`` is Whoosh's ``SegmentWriter`` with four shortcuts, each giving the same
 terms, postings, block statistics, lengths, stored fields and columns as the general path
 (``tests/search/test_bulk.py`` compares both, term by term and posting by posting; the
 files differ only in that equal encoded positions are one shared object, which a block's
@@ -11,10 +11,11 @@ pickle writes once):
   token) and ``akar`` takes the stems of those words (:func:`~portal.search.analysis.stem`,
   cached). The postings are encoded as Whoosh's ``Positions`` and ``Frequency`` formats
   encode them.
-* The postings are kept by term as they come (documents in order), so only the terms are
-  sorted, not every posting; a segment is written when they reach ``limitmb`` (several
-  segments for a large index, with no merge) instead of Whoosh sorting runs to disk and
-  merging them back a posting at a time in Python.
+* The postings are kept by term as they come (three lists), so only the terms are sorted;
+  each term's blocks are written at once (``blocks.write_term``); a segment is written at
+  ``limitmb`` (no merge) instead of Whoosh sorting runs to disk and merging them back.
+* A document of plain fields (``_plan``) is added directly: an ID field's value is its
+  one term; stored fields and column values go straight to the per-document writer.
 * At the commit, the length of a document's field (for each posting's block statistics)
   comes from a table kept while adding, not from reading the segment's length column back
   (which also looked for the column file of every ID field again, for every posting).
@@ -25,7 +26,6 @@ Only for an empty index (a new directory): it does not look at other segments.
 from __future__ import annotations
 
 import re
-from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pickle import dumps
@@ -38,6 +38,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte  # type: ignore[i
 from whoosh.writing import PostingPool, SegmentWriter  # type: ignore[import-untyped]
 
 from portal.search.analysis import STOP_WORDS, TOKEN_PATTERN, stem, stem_analyzer, surface_analyzer
+from portal.search.blocks import write_term
 
 #: :data:`~portal.search.analysis.TOKEN_PATTERN` without its group, so ``findall`` gives whole tokens.
 _TOKENS = re.compile(TOKEN_PATTERN.pattern.replace("(?P<rupiah>", "(?:", 1), TOKEN_PATTERN.flags)
@@ -93,8 +94,12 @@ def _positions_value(deltas: tuple[int, ...]) -> bytes:
     return value
 
 
-Postings = dict[Any, list[tuple[int, float, bytes | None]]]
+#: term -> the documents, their weights and the (non-empty) values of its postings, in order.
+Postings = dict[Any, tuple[list[int], list[float], list[bytes]]]
 _FREQUENCIES = [pack_uint(n) for n in range(256)]
+#: The values of a word found once at positions 0 .. _MANY_SINGLES - 1 (one object each).
+_MANY_SINGLES = 4096
+_SINGLES = [_positions_value((pos,)) for pos in range(_MANY_SINGLES)]
 
 
 def add_positions(
@@ -105,19 +110,26 @@ def add_positions(
     boost, then the document's (``boosts``), in that order as Whoosh multiplies them. The
     number of terms added."""
     boost, fieldboost = boosts
+    once = 1 * 1.0 * boost * fieldboost  # the weight of a word found once
     poses: defaultdict[str, list[int]] = defaultdict(list)
     for pos, word in enumerate(words, first):
         poses[word].append(pos)
+    singles = _SINGLES
     for word, where in poses.items():
-        deltas = (
-            (where[0],) if len(where) == 1 else tuple(b - a for a, b in zip([0, *where], where, strict=False))
-        )
-        posting = (docnum, len(where) * 1.0 * boost * fieldboost, _positions_value(deltas))
+        if len(where) == 1:
+            pos = where[0]
+            weight = once
+            value = singles[pos] if pos < _MANY_SINGLES else _positions_value((pos,))
+        else:
+            weight = len(where) * 1.0 * boost * fieldboost
+            value = _positions_value(tuple(b - a for a, b in zip([0, *where], where, strict=False)))
         found = terms.get(word)
         if found is None:
-            terms[word] = [posting]
+            terms[word] = ([docnum], [weight], [value])
         else:
-            found.append(posting)
+            found[0].append(docnum)
+            found[1].append(weight)
+            found[2].append(value)
     return len(poses)
 
 
@@ -128,13 +140,36 @@ def add_frequencies(
     boost, fieldboost = boosts
     counts = Counter(words)
     for word, n in counts.items():
-        posting = (docnum, n * 1.0 * boost * fieldboost, _FREQUENCIES[n] if n < 256 else pack_uint(n))
+        weight = n * 1.0 * boost * fieldboost
+        value = _FREQUENCIES[n] if n < 256 else pack_uint(n)
         found = terms.get(word)
         if found is None:
-            terms[word] = [posting]
+            terms[word] = ([docnum], [weight], [value])
         else:
-            found.append(posting)
+            found[0].append(docnum)
+            found[1].append(weight)
+            found[2].append(value)
     return len(counts)
+
+
+def _add_rows(terms: Postings, docnum: int, field: Any, value: Any, fieldboost: float) -> tuple[int, int]:
+    """Add a document's postings of any field as Whoosh's ``field.index`` gives them: the
+    number of terms and the field's length (0 if not scorable)."""
+    rows = list(field.index(value))
+    for tbytes, _, weight, vbytes in rows:
+        found = terms.get(tbytes)
+        if found is None:
+            found = terms[tbytes] = ([], [], [])
+        found[0].append(docnum)
+        found[1].append(weight * fieldboost)
+        if vbytes:
+            found[2].append(vbytes)
+    return len(rows), sum(row[1] for row in rows) if field.scorable else 0
+
+
+def _ID(*args: Any) -> int:
+    """The marker of a plain ID field in ``BulkWriter._plan`` (its value is its one term)."""
+    raise NotImplementedError
 
 
 class BulkWriter(SegmentWriter):  # type: ignore[misc]
@@ -165,13 +200,26 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
                 self._fast[name] = add_positions
             elif fmt is Frequency and stemmed:
                 self._fast[name] = add_frequencies
-        # Plain ID fields: the value is the one term (Whoosh's IDTokenizer, Existence format).
-        self._ids = {
-            name
-            for name, field in self.schema.items()
-            if type(field.format) is Existence and type(field.analyzer) is IDTokenizer
-        }
+        self._plan = self._make_plan()
         self._words: tuple[str, int, list[str]] = ("", 0, [])
+
+    def _make_plan(self) -> dict[str, tuple[Any, float, Any, bool]]:
+        """The fields :meth:`add_document` takes directly: name -> (field, its format's boost,
+        how its postings are added: ``_ID``, a ``FAST_FIELDS`` function, None if not
+        indexed, whether it is scorable)."""
+        plan: dict[str, tuple[Any, float, Any, bool]] = {}
+        for name, field in self.schema.items():
+            if field.separate_spelling() or field.vector:
+                continue
+            fmt = field.format
+            if not field.indexed:
+                plan[name] = (field, 1.0, None, False)
+            elif name in self._fast:
+                plan[name] = (field, fmt.field_boost, self._fast[name], field.scorable)
+            elif type(fmt) is Existence and type(field.analyzer) is IDTokenizer and not field.scorable:
+                # A plain ID field (Whoosh's IDTokenizer, Existence format): the value is the one term.
+                plan[name] = (field, fmt.field_boost * 1.0, _ID, False)
+        return plan
 
     def _analysed(self, name: str, text: str) -> tuple[int, list[str]]:
         """The words of ``text`` for field ``name`` (stems for ``akar``); the text of ``teks``
@@ -182,6 +230,72 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         return first, [stem(w) for w in words] if FAST_FIELDS[name][1] else words
 
     def add_document(self, **fields: Any) -> None:
+        """``SegmentWriter.add_document`` (Whoosh 2.7) for a document of this schema's plain
+        fields (:meth:`_plan`; no boosts, no ``_stored_`` values): no analyzer chain for an
+        ID field (its value is its one term), the stored fields and the column values handed
+        to the per-document writer's columns directly. Any other document: :meth:`_add_any`."""
+        plan = self._plan
+        if not fields.keys() <= plan.keys():
+            self._add_any(**fields)
+            return
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        docnum = self.docnum
+        allterms = self._terms
+        count = 0
+        perdocwriter.start_doc(docnum)
+        stored = perdocwriter._storedfields
+        columns = perdocwriter._colwriters
+        try:
+            for name in sorted(fields):
+                value = fields[name]
+                if value is None:
+                    continue
+                field, weight, add, scorable = plan[name]
+                length = 0
+                if add is not None:
+                    terms = allterms.get(name)
+                    if terms is None:
+                        terms = allterms[name] = {}
+                    if not isinstance(value, str):
+                        added, length = _add_rows(terms, docnum, field, value, 1.0)
+                        count += added
+                    elif add is _ID:
+                        term = value.encode("utf-8")
+                        found = terms.get(term)
+                        if found is None:
+                            terms[term] = ([docnum], [weight], [])
+                        else:
+                            found[0].append(docnum)
+                            found[1].append(weight)
+                        count += 1
+                    else:
+                        first, words = self._analysed(name, value)
+                        count += add(terms, docnum, first, words, (weight, 1.0))
+                        length = len(words) if scorable else 0
+                    if length:
+                        self._lengths.setdefault(name, {})[docnum] = byte_to_length(length_to_byte(length))
+                        perdocwriter.add_field(name, field, None, length)
+                if field.stored:
+                    stored[name] = value
+                column = field.column_type
+                if column:
+                    writer = columns.get(name)
+                    if writer is None:
+                        perdocwriter._create_column(name, column)
+                        writer = columns[name]
+                    writer.add(docnum, field.to_column_value(value))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._size += _POSTING_BYTES * count
+        self._added = True
+        self.docnum += 1
+        if self._size > self._limit:
+            self._next_segment()
+
+    def _add_any(self, **fields: Any) -> None:
         """``SegmentWriter.add_document`` (Whoosh 2.7), with the shortcuts above."""
         self._check_state()
         perdocwriter = self.perdocwriter
@@ -209,20 +323,8 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
                         count += fast[fieldname](terms, docnum, first, words, boosts)
                         length = len(words) if field.scorable else 0
                     else:
-                        if fieldname in self._ids and isinstance(value, str):
-                            rows = [(value.encode("utf-8"), 1, field.format.field_boost, b"")]
-                        else:
-                            rows = list(field.index(value))
-                        if field.scorable:
-                            length = sum(row[1] for row in rows)
-                        count += len(rows)
-                        for tbytes, _, weight, vbytes in rows:
-                            posting = (docnum, weight * fieldboost, vbytes)
-                            found = terms.get(tbytes)
-                            if found is None:
-                                terms[tbytes] = [posting]
-                            else:
-                                found.append(posting)
+                        added, length = _add_rows(terms, docnum, field, value, fieldboost)
+                        count += added
                     if length:
                         self._lengths.setdefault(fieldname, {})[docnum] = byte_to_length(
                             length_to_byte(length)
@@ -271,38 +373,17 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
                 continue
             lengths = self._lengths.get(fieldname, {})
             fieldwriter.start_field(fieldname, schema[fieldname])
+            fixedsize = schema[fieldname].format.fixed_value_size()
             # A str sorts as its UTF-8 bytes do (both by code point).
             for term in sorted(terms):
                 btext = term.encode("utf-8") if isinstance(term, str) else term
-                self._write_term(btext, terms[term], lengths)
+                ids, weights, values = terms[term]
+                if values and len(values) != len(ids):
+                    raise ValueError(f"BulkWriter: field {fieldname!r} has empty and other values")
+                write_term(fieldwriter, btext, ids, weights, values, lengths, fixedsize)
             fieldwriter.finish_field()
         fieldwriter.close()
         self._terms = {}
-
-    def _write_term(
-        self, btext: bytes, postings: list[tuple[int, float, bytes | None]], lengths: dict[int, int]
-    ) -> None:
-        """What ``start_term``, ``add`` per posting and ``finish_term`` of Whoosh's
-        ``W3FieldWriter`` do: the blocks of ``W3PostingsWriter.add_posting``, filled at once."""
-        fieldwriter = self.fieldwriter
-        fieldwriter.start_term(btext)
-        writer = fieldwriter._postwriter
-        limit = writer._blocklimit
-        for start in range(0, len(postings), limit):
-            if start:
-                writer._write_block()
-                writer._new_block()
-            block = postings[start : start + limit]
-            ids = [row[0] for row in block]
-            weights = [row[1] for row in block]
-            found = [n for n in (lengths.get(i, 0) for i in ids) if n]
-            writer._ids = array("I", ids)
-            writer._weights = array("f", weights)
-            writer._values = [row[2] for row in block if row[2]]
-            writer._maxweight = max(0, max(weights))
-            writer._minlength = min(found) if found else None
-            writer._maxlength = max(found, default=0)
-        fieldwriter.finish_term()
 
     def commit(self, mergetype: Any = None, optimize: Any = None, merge: Any = None) -> None:
         """``SegmentWriter.commit`` with no merge: the segments written, in order."""

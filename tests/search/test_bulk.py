@@ -135,3 +135,27 @@ def test_only_for_a_new_index(tmp_path: Path) -> None:
     ix = build(search_index, corpus()[:5], "whoosh")
     with pytest.raises(ValueError, match="new index"):
         bulk.BulkWriter(ix)
+
+
+def test_boosts_and_stored_values_take_the_general_path(tmp_path: Path) -> None:
+    """A document with a boost or a ``_stored_`` value is not one ``add_document`` takes
+    directly (``_add_any``): the same index all the same, mixed with the direct ones."""
+    search_index = SearchIndex(tmp_path)
+    docs = corpus()[:60]
+    for k, doc in enumerate(docs):
+        if k % 3 == 0:
+            docs[k] = {**doc, "_boost": 2.0}
+        elif k % 5 == 0:
+            docs[k] = {**doc, "_stored_teks": "disimpan", "_akar_boost": 0.5}
+    fast, slow = build(search_index, docs, "bulk"), build(search_index, docs, "whoosh")
+    assert_same_index(fast, slow)
+
+
+def test_term_blocks_spanning_many_documents(tmp_path: Path) -> None:
+    """Terms in more documents than a block holds (128): several blocks per term, the last
+    one full or not, through ``blocks.write_term``."""
+    search_index = SearchIndex(tmp_path)
+    docs = corpus()
+    docs = docs[:256] + docs[:256]  # ``id`` twice: still two documents each
+    fast, slow = build(search_index, docs, "bulk"), build(search_index, docs, "whoosh")
+    assert_same_index(fast, slow)
