@@ -288,12 +288,7 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         except Exception:
             perdocwriter.cancel_doc()
             raise
-        perdocwriter.finish_doc()
-        self._size += _POSTING_BYTES * count
-        self._added = True
-        self.docnum += 1
-        if self._size > self._limit:
-            self._next_segment()
+        self._finish_doc(count)
 
     def _add_any(self, **fields: Any) -> None:
         """``SegmentWriter.add_document`` (Whoosh 2.7), with the shortcuts above."""
@@ -339,8 +334,12 @@ class BulkWriter(SegmentWriter):  # type: ignore[misc]
         except Exception:
             perdocwriter.cancel_doc()
             raise
-        perdocwriter.finish_doc()
-        self._size += _POSTING_BYTES * count
+        self._finish_doc(count)
+
+    def _finish_doc(self, postings: int) -> None:
+        """The document is in: count its postings, and start a segment when the pool is full."""
+        self.perdocwriter.finish_doc()
+        self._size += _POSTING_BYTES * postings
         self._added = True
         self.docnum += 1
         if self._size > self._limit:
