@@ -22,10 +22,11 @@ from whoosh import query as wq
 from whoosh.highlight import HtmlFormatter, SentenceFragmenter  # type: ignore[import-untyped]
 from whoosh.searching import Results  # type: ignore[import-untyped]
 
-from portal.search.analysis import expand, parse_citation, words
+from portal.search.analysis import parse_citation, words
 from portal.search.facets import facet_codes
 from portal.search.index import FACETS, SearchIndex
 from portal.search.scoring import Scorer
+from portal.search.synonyms import expand
 
 PAGE_SIZE = 10
 FIELD_FILTERS = ("pasal", "kategori", "posisi", "versi", "jenis", "bab", "status", "wilayah", "nomor", "tipe")

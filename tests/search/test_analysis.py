@@ -16,15 +16,13 @@ from whoosh.qparser import QueryParser
 from portal.search.analysis import (
     CITATION,
     STOP_WORDS,
-    SYNONYMS,
-    expand,
     parse_citation,
-    parse_synonyms,
     stem,
     stem_analyzer,
     surface_analyzer,
     words,
 )
+from portal.search.synonyms import SYNONYMS, expand, parse_synonyms
 
 NORMATIVE = [
     "tidak",
