@@ -35,6 +35,7 @@ from portal.versions import views as version_views
 from portal.versions.compare_views import ComparisonCache
 from portal.versions.views import VersionCache
 from portal.web import errors, lang, openapi
+from portal.web.executors import Busy, Executors
 from portal.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from portal.web.templating import STATIC_DIR, Renderer
 
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
                     for worker in workers:
                         worker.cancel()
                     app.state.search.close()
+                    app.state.executors.shutdown()
         else:
             yield
 
@@ -107,6 +109,7 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
         exception_handlers={
             HTTPException: errors.http_error,
             LoginRequired: login_redirect,
+            Busy: errors.busy,
             Exception: errors.server_error,
         },
         lifespan=lifespan,
@@ -120,5 +123,6 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
     app.state.search = SearchIndex(
         settings.data_dir, settings.search_postings_mb * 1024 * 1024
     )  # read here; written by the one indexer
+    app.state.executors = Executors(settings.thread_counts)  # slow work, a bounded pool per kind
     app.state.figures = {}  # accountability figures per version id, kept for 30 s
     return app

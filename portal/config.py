@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from starlette.config import Config
 
@@ -32,6 +33,14 @@ SETTINGS: dict[str, str] = {
     "PORTAL_LOGIN_LOCKOUT_MINUTES": "15",
     "PORTAL_MAX_BODY_BYTES": "1048576",
     "PORTAL_SEARCH_POSTINGS_MB": "64",
+    "PORTAL_SEARCH_TIMEOUT": "2",
+    "PORTAL_SEARCH_THREADS": "2",
+    "PORTAL_EXPORT_THREADS": "2",
+    "PORTAL_PDF_THREADS": "1",
+    "PORTAL_MAIL_LIMIT_PER_ADDRESS": "20",
+    "PORTAL_MAIL_LIMIT_PER_RECIPIENT": "3",
+    "PORTAL_MAIL_LIMIT_MINUTES": "60",
+    "PORTAL_ALLOWED_HOSTS": "<host of PORTAL_BASE_URL>,localhost,127.0.0.1",
 }
 
 
@@ -56,6 +65,24 @@ class Settings:
     login_lockout_minutes: int = 15
     max_body_bytes: int = 1024 * 1024
     search_postings_mb: int = 64
+    search_timeout: float = 2.0  # seconds a query may take before it is stopped
+    search_threads: int = 2
+    export_threads: int = 2
+    pdf_threads: int = 1
+    mail_limit_per_address: int = 20  # mails any route may send for one client address per window
+    mail_limit_per_recipient: int = 3  # mails of one kind to one recipient per window
+    mail_limit_minutes: int = 60
+    allowed_hosts: tuple[str, ...] = ("*",)  # load_settings derives the default from base_url
+
+    @property
+    def thread_counts(self) -> dict[str, int]:
+        """Threads per kind of slow work (``web/executors.py``)."""
+        return {
+            "search": self.search_threads,
+            "export": self.export_threads,
+            "pdf": self.pdf_threads,
+            "draft": 2,
+        }
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -84,6 +111,10 @@ def load_settings(env_file: str | Path | None = ".env", **overrides: str) -> Set
     database_url = get("PORTAL_DATABASE_URL", "") or f"sqlite://{data_dir / 'portal.sqlite3'}"
     secret = get("PORTAL_SECRET_KEY", "") or _secret_key(data_dir)
     lang = get("PORTAL_DEFAULT_LANG", "id")
+    base_url = get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    hosts = get("PORTAL_ALLOWED_HOSTS", "") or ",".join(
+        [urlsplit(base_url).hostname or "localhost", "localhost", "127.0.0.1"]
+    )
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -92,7 +123,7 @@ def load_settings(env_file: str | Path | None = ".env", **overrides: str) -> Set
         default_lang=lang if lang in ("id", "en") else "id",
         https=_flag(get("PORTAL_HTTPS", "false")),
         debug=_flag(get("PORTAL_DEBUG", "false")),
-        base_url=get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        base_url=base_url,
         mail_from=get("PORTAL_MAIL_FROM", "Raperda Portal <noreply@localhost>"),
         smtp_host=get("PORTAL_SMTP_HOST", ""),
         smtp_port=int(get("PORTAL_SMTP_PORT", "587")),
@@ -104,6 +135,14 @@ def load_settings(env_file: str | Path | None = ".env", **overrides: str) -> Set
         login_lockout_minutes=int(get("PORTAL_LOGIN_LOCKOUT_MINUTES", "15")),
         max_body_bytes=int(get("PORTAL_MAX_BODY_BYTES", str(1024 * 1024))),
         search_postings_mb=max(0, int(get("PORTAL_SEARCH_POSTINGS_MB", "64"))),
+        search_timeout=max(0.1, float(get("PORTAL_SEARCH_TIMEOUT", "2"))),
+        search_threads=max(1, int(get("PORTAL_SEARCH_THREADS", "2"))),
+        export_threads=max(1, int(get("PORTAL_EXPORT_THREADS", "2"))),
+        pdf_threads=max(1, int(get("PORTAL_PDF_THREADS", "1"))),
+        mail_limit_per_address=max(0, int(get("PORTAL_MAIL_LIMIT_PER_ADDRESS", "20"))),
+        mail_limit_per_recipient=max(0, int(get("PORTAL_MAIL_LIMIT_PER_RECIPIENT", "3"))),
+        mail_limit_minutes=max(1, int(get("PORTAL_MAIL_LIMIT_MINUTES", "60"))),
+        allowed_hosts=tuple(h.strip().lower() for h in hosts.split(",") if h.strip()),
     )
 
 

@@ -14,6 +14,7 @@ MODEL_MODULES = [
     "portal.drafting.models",
     "portal.consultation.models",
     "portal.search.models",
+    "portal.web.models",
 ]
 MIGRATIONS = "portal.migrations"
 

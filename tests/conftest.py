@@ -91,6 +91,7 @@ def app(settings: Settings) -> Iterator[Starlette]:
     app = create_app(settings, manage_orm=False)
     yield app
     app.state.search.close()  # what the lifespan does on shutdown
+    app.state.executors.shutdown()
 
 
 @pytest_asyncio.fixture

@@ -8,6 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from portal.web.executors import Busy
 from portal.web.i18n import Translator
 from portal.web.pages import request_lang
 
@@ -24,6 +25,11 @@ def _page(request: Request, status: int) -> Response:
         heading = t.gettext("Page not found")
         message = t.gettext(
             "There is no page at this address. The draft or provision may have another number in this version."
+        )
+    elif status == 503:
+        heading = t.gettext("Busy, try again shortly")
+        message = t.gettext(
+            "The portal is doing a lot of this kind of work at the moment. Please try again in a few seconds."
         )
     elif status == 405:
         heading = t.gettext("Method not allowed")
@@ -49,6 +55,13 @@ def _page(request: Request, status: int) -> Response:
 async def http_error(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     return _page(request, status)
+
+
+async def busy(request: Request, exc: Exception) -> Response:
+    """A pool of slow work (``executors.py``) is full: 503 with ``Retry-After``."""
+    response = _page(request, 503)
+    response.headers["Retry-After"] = str(exc.retry_after if isinstance(exc, Busy) else 5)
+    return response
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
