@@ -76,6 +76,7 @@ class DimComment(NamedTuple):
     text: str
     group_id: int | None
     group_size: int | None
+    verified: bool = False
 
 
 class DimAnswer(NamedTuple):
@@ -88,9 +89,11 @@ async def dim(version: Version, document: Document) -> list[DimRow]:
     rows = (
         await Comment.filter(version_id=version.id, parent_id=None, status="terbit")
         .order_by("id")
-        .values_list("id", "number", "path", "category", "replacement", "body", "group_id", "group__size")
+        .values_list(
+            "id", "number", "path", "category", "replacement", "body", "group_id", "group__size", "verified"
+        )
     )
-    comments = [DimComment(i, n, p, c, r or b, g, size) for i, n, p, c, r, b, g, size in rows]
+    comments = [DimComment(i, n, p, c, r or b, g, size, bool(v)) for i, n, p, c, r, b, g, size, v in rows]
     responses: dict[int, DimAnswer] = {}
     # Joined, not an IN list of ids: a version may have more comments than a query may have parameters.
     answered = (
@@ -152,7 +155,9 @@ def _proposals(comments: Sequence[DimComment]) -> str:
         group = by_category.get(category)
         if not group:
             continue
-        lines.append(f"{indonesian.gettext(CATEGORY_NAMES[category])} ({len(group)}):")
+        verified = sum(1 for c in group if c.verified)
+        counted = f"{len(group)}; terverifikasi {verified}" if verified else str(len(group))
+        lines.append(f"{indonesian.gettext(CATEGORY_NAMES[category])} ({counted}):")
         shown_ids: set[int] = set()
         shown_groups: set[int] = set()
         for comment in group:
@@ -164,7 +169,9 @@ def _proposals(comments: Sequence[DimComment]) -> str:
             campaign = (
                 f" [kampanye, {comment.group_size} penanda tangan]" if comment.group_id is not None else ""
             )
-            lines.append(f"- {comment.number}{campaign}: {text}")
+            # A verified stakeholder is marked; every other category is as its writer declared it.
+            standing = " (terverifikasi)" if comment.verified else ""
+            lines.append(f"- {comment.number}{standing}{campaign}: {text}")
             shown_ids.add(comment.id)
             if comment.group_id is not None:
                 shown_groups.add(comment.group_id)

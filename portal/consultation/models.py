@@ -88,6 +88,9 @@ class Comment(Model):
     answered_at = fields.DatetimeField(null=True, description="when the latest answer was given")
     disposition = fields.CharField(max_length=30, null=True, description="the latest answer's disposition")
     redacted_at = fields.DatetimeField(null=True, description="personal data removed on request")
+    verified = fields.BooleanField(
+        default=False, description="written by a verified stakeholder: category and organisation verified"
+    )
 
     replies: fields.ReverseRelation[Comment]
     responses: fields.ReverseRelation[Response]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
-from portal.accounts.models import User
+from portal.accounts.models import MailMessage, User
 from portal.accounts.services import audit
 from portal.config import Settings
 from portal.consultation.attachments import attachments_dir
@@ -22,6 +22,8 @@ REASON_MAX = 5000
 async def moderate(comment: Comment, action: str, reason: str, actor: User, ip: str | None = None) -> None:
     if action not in ("setujui", "sembunyikan", "tampilkan"):
         return
+    if comment.redacted_at is not None:  # redaction is final: nothing to show or approve again
+        raise Refused({"form": ["redacted_final"]})
     if action == "sembunyikan" and not reason.strip():
         raise Refused({"reason": ["hide_reason_required"]})
     async with in_transaction():
@@ -38,19 +40,46 @@ async def moderate(comment: Comment, action: str, reason: str, actor: User, ip: 
 async def redact(
     comment: Comment, reason: str, actor: User, settings: Settings, ip: str | None = None
 ) -> None:
-    """Remove a comment's personal data and content on a data-subject request (UU 27/2022).
-    The number, dates and answer stay, so the records still add up."""
+    """Remove a comment's personal data and content on a data-subject request (UU 27/2022),
+    everywhere the portal kept them: the row (text, name, address, organisation, the link
+    to the account, the network address, the receipt token), its near-duplicate bands,
+    the attachment file, the search index (through the outbox), and the mails about the
+    comment (rows and the ``.eml`` files of the file transport; a mail not yet sent is
+    never sent). The number, dates and answer stay, so the records still add up. Final:
+    a redacted comment cannot be shown or approved again, and redacting twice is a no-op."""
+    if comment.redacted_at is not None:
+        return
     if comment.attachment_key:
         (attachments_dir(settings) / comment.attachment_key).unlink(missing_ok=True)
     async with in_transaction():
+        mails = await _mails_about(comment)
         await Comment.filter(id=comment.id).update(
             body="", replacement="", name="", email="", organisation="", show_name=False, signature=[],
             attachment_name="", attachment_key="", attachment_type="", attachment_size=0, status="disembunyikan",
             hidden_reason="Dihapus atas permintaan pemilik data pribadi.", redacted_at=now(), ip_hash="",
+            author_id=None, receipt_hash="",
         )  # fmt: skip
+        if mails:
+            await MailMessage.filter(id__in=[m.id for m in mails]).update(
+                to="",
+                body="[dihapus atas permintaan pemilik data pribadi]",
+                status="dihapus",
+                last_error=None,
+            )
         await CommentBand.filter(comment_id=comment.id).delete()
         await search_outbox.note("comment", [comment.id])
         await audit(actor, "comment.redact", f"comment:{comment.number}", {"reason": reason[:2000]}, ip)
+    for mail in mails:  # the file transport's copies (PORTAL_SMTP_HOST empty)
+        (settings.data_dir / "mail" / f"{mail.id:08d}.eml").unlink(missing_ok=True)
+
+
+async def _mails_about(comment: Comment) -> list[MailMessage]:
+    """The receipt, answer and lookup mails of this comment (each names its number)."""
+    if not comment.email:
+        return []
+    found = await MailMessage.filter(to=comment.email, subject__contains=comment.number)
+    # "…JSK-2026-000012" must not match "…JSK-2026-0000123": the number ends the subject.
+    return [m for m in found if m.subject.endswith(comment.number)]
 
 
 @dataclass

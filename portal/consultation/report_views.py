@@ -14,7 +14,7 @@ from starlette.routing import Route
 from portal.accounts.labels import CATEGORY_NAMES
 from portal.accounts.policy import can
 from portal.accounts.web import identify
-from portal.consultation import dim, reports, services
+from portal.consultation import dim, reports, services, threads
 from portal.consultation.models import Comment
 from portal.consultation.models import Response as Answer
 from portal.consultation.views import cached_version
@@ -103,6 +103,10 @@ def _labelled(figures: dict[str, Any], t: Translator) -> dict[str, list[tuple[st
 
     return {
         "by_category": [(category(i["key"]), i["n"]) for i in figures["by_category"]],
+        "by_standing": [
+            (t.gettext("Verified stakeholders"), figures["verified"]),
+            (t.gettext("Category and organisation declared by the writer"), figures["declared"]),
+        ],
         "by_region": [(i["key"], i["n"]) for i in figures["by_region"]],
         "by_position": [(position(i["key"]), i["n"]) for i in figures["by_position"]],
         "most_commented": [(i["label"], i["n"]) for i in figures["most_commented"]],
@@ -147,7 +151,6 @@ async def _matrix(version: Version) -> list[tuple[str, str, str, str, str, str]]
             path__in=paths,
         ).values_list("path", "text")
         texts.update({(versi, path): text for path, text in rows})
-    id_names = Translator("id")
     out: list[tuple[str, str, str, str, str, str]] = []
     seen_groups: set[int] = set()
     for comment in comments:
@@ -166,7 +169,7 @@ async def _matrix(version: Version) -> list[tuple[str, str, str, str, str, str]]
         out.append(
             (
                 comment.path or "rancangan",
-                id_names.gettext(CATEGORY_NAMES.get(comment.category, CATEGORY_NAMES["lainnya"])),
+                threads.standing(comment.verified, comment.category, "id"),
                 f"{comment.number}: {intake}",
                 dim.DISPOSITION_ID[given.disposition] if given else "belum dijawab",
                 given.reason if given else "",
@@ -202,6 +205,7 @@ async def report(request: Request) -> Response:
         )
         for title, key in (
             ("Peserta menurut kategori pemangku kepentingan", "by_category"),
+            ("Peserta menurut status verifikasi", "by_standing"),
             ("Peserta menurut kabupaten/kota", "by_region"),
             ("Sikap terhadap rancangan", "by_position"),
             ("Ketentuan yang paling banyak dikomentari", "most_commented"),

@@ -21,10 +21,11 @@ from portal.consultation.models import POSITIONS, Comment
 from portal.document import Document
 from portal.document.citations import path_citation
 from portal.versions.models import Version
+from portal.web.unicode import clean_label
 
 BATCH = 2000
 CSV_COLUMNS = (
-    "nomor", "versi", "path", "balasan_untuk", "posisi", "kategori", "organisasi", "wilayah", "penulis",
+    "nomor", "versi", "path", "balasan_untuk", "posisi", "kategori", "terverifikasi", "organisasi", "wilayah", "penulis",
     "komentar", "usulan_rumusan", "status", "alasan_disembunyikan", "kampanye", "lampiran", "dibuat",
     "tanggapan", "alasan_tanggapan", "dijawab_pada",
 )  # fmt: skip
@@ -55,7 +56,7 @@ def safe_cell(value: object) -> str:
 # the memory flat whatever the number of comments.
 _COMMENTS_SQL = (
     "SELECT c.id, c.number, c.path, p.number AS parent_number, c.position, c.category, c.organisation, "
-    "c.region, c.name, c.email, c.show_name, c.body, c.replacement, c.status, c.hidden_reason, "
+    "c.region, c.verified, c.name, c.email, c.show_name, c.body, c.replacement, c.status, c.hidden_reason, "
     "g.size AS group_size, c.attachment_key, c.created_at, c.redacted_at "
     "FROM comment c LEFT JOIN comment p ON p.id = c.parent_id LEFT JOIN campaign_group g ON g.id = c.group_id "
     "WHERE c.version_id = {0} AND c.id > {1} AND c.status IN ({2}) ORDER BY c.id LIMIT {3}"
@@ -114,7 +115,10 @@ def export_record(
         "balasan_untuk": comment["parent_number"] or "",
         "posisi": comment["position"] or "",
         "kategori": comment["category"],
-        "organisasi": comment["organisation"],
+        "terverifikasi": "ya"
+        if comment["verified"]
+        else "tidak",  # "tidak": category and organisation declared
+        "organisasi": clean_label(comment["organisation"]),
         "wilayah": comment["region"],
         "penulis": threads.author_label(
             comment["name"],
@@ -122,6 +126,7 @@ def export_record(
             comment["organisation"],
             comment["region"],
             bool(comment["redacted_at"]),
+            verified=bool(comment["verified"]),
         ),
         "komentar": "" if hidden else comment["body"],
         "usulan_rumusan": "" if hidden else comment["replacement"],
@@ -178,6 +183,7 @@ async def export_json(
         parts = []
         for comment, answers in batch:
             record = export_record(comment, answers, version.versi, base_url, personal=personal)
+            record["terverifikasi"] = bool(comment["verified"])
             record["tanggapan_semua"] = [
                 {"tanggapan": a["disposition"], "alasan": a["reason"], "versi_baru": a["new_versi"] or None,
                  "path_baru": a["new_path"] or None, "dijawab_pada": _iso(a["created_at"])}
@@ -222,6 +228,13 @@ async def accountability(version: Version, document: Document) -> dict[str, Any]
         return {str(key or ""): int(n) for key, n in rows}
 
     categories = await by("category")
+    verified_rows = (
+        await base.filter(verified=True)
+        .group_by("category")
+        .annotate(n=Count("id"))
+        .values_list("category", "n")
+    )
+    verified = {str(key or ""): int(n) for key, n in verified_rows}
     regions = await by("region")
     positions = await by("position")
     paths = (
@@ -235,7 +248,19 @@ async def accountability(version: Version, document: Document) -> dict[str, Any]
         "answered": answered,
         "answered_share": round(answered / total, 4) if total else None,
         "median_days_to_answer": round(statistics.median(days), 1) if days else None,
-        "by_category": [{"key": k, "n": categories.get(k, 0)} for k in CATEGORIES if categories.get(k)],
+        # Each category split into comments of verified stakeholders and declared ones.
+        "verified": sum(verified.values()),
+        "declared": total - sum(verified.values()),
+        "by_category": [
+            {
+                "key": k,
+                "n": categories[k],
+                "verified": verified.get(k, 0),
+                "declared": categories[k] - verified.get(k, 0),
+            }
+            for k in CATEGORIES
+            if categories.get(k)
+        ],
         "by_region": [
             {"key": k or "tidak disebut", "n": n} for k, n in sorted(regions.items(), key=lambda kv: -kv[1])
         ],

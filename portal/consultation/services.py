@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,8 +26,10 @@ from portal.consultation.models import (
 from portal.consultation.writer import CommentWriter, Pending, Refusal
 from portal.document import Node
 from portal.document.citations import path_citation
+from portal.mail.outbox import enqueue
 from portal.versions.models import Regulation, Version
 from portal.web.i18n import N_, WIB
+from portal.web.unicode import clean_label
 
 BODY_MAX = 5000
 REPLACEMENT_MAX = 5000
@@ -54,11 +57,18 @@ MESSAGES: dict[str, str] = {
     "cap_reached": N_("You have already sent 5 comments on this provision."),
     "attachment_type": N_("The attachment must be a PDF, DOCX or ODT file."),
     "attachment_large": N_("The attachment is larger than 10 MB."),
+    "attachment_archive": N_(
+        "The attachment is a damaged or unusual DOCX/ODT file (too many parts, too large once unpacked, "
+        "or compressed in a way Word and LibreOffice do not use): save it again as DOCX, ODT or PDF."
+    ),
     "spam": N_("This submission could not be accepted."),
     "parent_invalid": N_("The comment you reply to is not on this provision."),
     "disposition_invalid": N_("Choose a disposition."),
     "reason_required": N_("Give the reasons for the answer."),
-    "lookup_failed": N_("No comment has this number and email address."),
+    "redacted_final": N_(
+        "This comment's content was deleted at its owner's request: it cannot be shown again."
+    ),
+    "lookup_throttled": N_("Too many requests for this comment or from your network: try again later."),
     "hide_reason_required": N_("Give the public reason for hiding the comment."),
 }
 
@@ -138,6 +148,11 @@ def _email(value: str) -> str | None:
     return normalise_email(value)
 
 
+def is_verified(user: User | None) -> bool:
+    """A stakeholder an administrator verified (``accounts/verification.py``)."""
+    return bool(user and user.role == "pemangku" and user.organisation and user.category in CATEGORIES)
+
+
 def validate(submission: Submission, user: User | None, is_reply: bool) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not submission.body.strip():
@@ -201,7 +216,14 @@ async def submit(
     if errors:
         raise Refused(errors)
     email = user.email if user else (_email(submission.email) or "")
-    name = (user.name if user else submission.name.strip())[:200]
+    name = clean_label(user.name if user else submission.name)[:200]
+    # A verified stakeholder speaks for the organisation and category an administrator
+    # verified; anyone else's category and organisation are what they declared.
+    verified = is_verified(user)
+    category = user.category if verified and user and user.category else submission.category
+    organisation = clean_label(
+        user.organisation if verified and user and user.organisation else submission.organisation
+    )
     moderated = version.moderasi == "pra" and not (user and user.role in STAFF)
     token = secrets.token_urlsafe(24)
     key = submission.submission_key[:64] or secrets.token_hex(16)
@@ -217,8 +239,9 @@ async def submit(
         "body": submission.body.strip(),
         "position": None if parent else submission.position,
         "replacement": "" if parent else submission.replacement.strip(),
-        "category": submission.category,
-        "organisation": submission.organisation.strip()[:200],
+        "category": category,
+        "organisation": organisation[:200],
+        "verified": verified,
         "region": submission.region,
         "author_id": user.id if user else None,
         "name": name,
@@ -294,19 +317,64 @@ def _receipt_mail(
     return "\n".join(lines)
 
 
-async def receipt_comment(number: str, token: str) -> Comment | None:
+LOOKUP_LINK_DAYS = 7
+
+
+def lookup_token(comment: Comment, settings: Settings, *, expires: int | None = None) -> str:
+    """A receipt link sent by ``/lacak``: signed for this comment and its address, valid
+    for ``LOOKUP_LINK_DAYS`` (the receipt token of the first mail stays valid too)."""
+    if expires is None:
+        expires = int((now() + dt.timedelta(days=LOOKUP_LINK_DAYS)).timestamp())
+    message = f"lacak:{comment.number}:{comment.email}:{expires}".encode()
+    digest = hmac.new(settings.secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
+    return f"l{expires}.{digest}"
+
+
+def _lookup_token_valid(comment: Comment, token: str, settings: Settings) -> bool:
+    stamp, _, _digest = token[1:].partition(".")
+    if not token.startswith("l") or not stamp.isdigit() or len(stamp) > 12 or not comment.email:
+        return False
+    if int(stamp) < now().timestamp():
+        return False
+    return secrets.compare_digest(lookup_token(comment, settings, expires=int(stamp)), token)
+
+
+async def receipt_comment(number: str, token: str, settings: Settings) -> Comment | None:
     comment = await Comment.get_or_none(number=number).select_related("version__regulation")
-    if comment is None or not token or not comment.receipt_hash:
+    if comment is None or not token:
+        return None
+    if token.startswith("l"):
+        return comment if _lookup_token_valid(comment, token, settings) else None
+    if not comment.receipt_hash:
         return None
     if not secrets.compare_digest(comment.receipt_hash, hashlib.sha256(token.encode()).hexdigest()):
         return None
     return comment
 
 
-async def lookup(number: str, email: str) -> Comment | None:
+async def send_lookup_link(number: str, email: str, settings: Settings) -> bool:
+    """``/lacak``: when the number and the address belong together, mail the receipt link to
+    that address. Whether they did is never told to the one who asked (only the owner of
+    the address learns it), so the form cannot reveal who wrote an anonymous comment."""
     address = normalise_email(email)
     if not address:
-        return None
-    return await Comment.get_or_none(number=number.strip().upper(), email=address).select_related(
+        return False
+    comment = await Comment.get_or_none(number=number.strip().upper()[:40], email=address).select_related(
         "version__regulation"
     )
+    if comment is None or comment.redacted_at is not None:
+        return False
+    link = receipt_url(comment.number, lookup_token(comment, settings), settings)
+    regulation = comment.version.regulation
+    where = path_citation(comment.path) or "rancangan secara keseluruhan"
+    body = "\n".join(
+        [
+            f"Seseorang (semoga Anda) meminta tautan komentar {comment.number} pada {regulation.tentang}, {where}.",
+            "",
+            f"Tautan tanda terima (berlaku {LOOKUP_LINK_DAYS} hari): {link}",
+            "",
+            "Jika Anda tidak memintanya, abaikan surel ini: tanpa tautan ini tidak ada yang dapat membuka komentar Anda.",
+        ]
+    )
+    await enqueue(comment.email, f"Tautan komentar {comment.number}", body)
+    return True

@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from tortoise.expressions import Q
 from tortoise.functions import Count
 
-from portal.accounts.labels import CATEGORIES
+from portal.accounts.labels import CATEGORIES, CATEGORY_NAMES
 from portal.consultation.models import POSITIONS, Comment, Response
 from portal.versions.models import Version
+from portal.web.i18n import Translator
+from portal.web.unicode import clean_label
 
 PAGE_SIZE = 20
 
@@ -25,20 +27,44 @@ def public_author(comment: Comment, lang: str = "id") -> str:
         comment.region,
         comment.redacted_at is not None,
         lang,
+        verified=comment.verified,
     )
 
 
 def author_label(
-    name: str, show_name: bool, organisation: str, region: str, redacted: bool, lang: str = "id"
+    name: str,
+    show_name: bool,
+    organisation: str,
+    region: str,
+    redacted: bool,
+    lang: str = "id",
+    *,
+    verified: bool = False,
 ) -> str:
+    """How a comment is signed. An organisation no administrator verified is marked as
+    declared by the writer, so that anyone can write "BPJS Ketenagakerjaan" but only
+    BPJS's verified account signs as it. Invisible characters never reach the label."""
     if redacted:
         return "—"
     where = region or ("Provinsi Banten" if lang == "id" else "Banten Province")
+    name, organisation = clean_label(name), clean_label(organisation)
     named = show_name and bool(name)
     who = name if named else ("Anggota masyarakat" if lang == "id" else "Member of the public")
-    if organisation:
+    if organisation and verified:
         who = f"{who}, {organisation}" if named else organisation
+    elif organisation:
+        declared = "dinyatakan sendiri" if lang == "id" else "self-declared"
+        who = f"{who}, {organisation} ({declared})"
     return f"{who}, {where}"
+
+
+def standing(verified: bool, category: str, lang: str = "id") -> str:
+    """The category as a plain-text label: verified by an administrator, or declared."""
+    names = CATEGORY_NAMES.get(category, CATEGORY_NAMES["lainnya"])
+    shown = Translator(lang).gettext(names)
+    if verified:
+        return f"Terverifikasi: {shown}" if lang == "id" else f"Verified: {shown}"
+    return f"{shown} (dinyatakan sendiri)" if lang == "id" else f"{shown} (self-declared)"
 
 
 @dataclass

@@ -3,10 +3,12 @@ lookup, attachments, moderation, the drafters' answers. Thin over the services."
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 from urllib.parse import urlencode
 
+from starlette.background import BackgroundTask
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -27,6 +29,7 @@ from portal.document import Node
 from portal.versions.diff import word_diff
 from portal.versions.redline import pieces_html
 from portal.versions.views import CachedVersion, regulation_url
+from portal.web import throttle
 from portal.web.forms import MESSAGES as FORM_MESSAGES
 from portal.web.forms import read_form, text
 from portal.web.pages import request_lang
@@ -200,6 +203,7 @@ def comment_json(
         "hidden_reason": c.hidden_reason or None,
         "position": c.position,
         "category": c.category,
+        "verified": c.verified,  # False: category and organisation as the writer declared them
         "region": c.region or None,
         "author": threads.public_author(c, lang),
         "body": None if hidden else c.body,
@@ -221,6 +225,7 @@ def comment_json(
             {
                 "number": r.number,
                 "author": threads.public_author(r, lang),
+                "verified": r.verified,
                 "body": None if r.status == "disembunyikan" else r.body,
                 "created_at": r.created_at.isoformat(),
             }
@@ -305,8 +310,9 @@ async def _post(request: Request, cached: CachedVersion, node: Node | None) -> R
         response = RedirectResponse(location, status_code=303)
         # The receipt link is also kept in a cookie for this browser, for a repeat submit.
         response.set_cookie(
-            f"tt-{receipt.comment.number}", receipt.token, max_age=3600, httponly=True, samesite="lax"
-        )
+            f"tt-{receipt.comment.number}", receipt.token, max_age=3600, httponly=True, samesite="lax",
+            secure=settings.https,
+        )  # fmt: skip
         return response
     token = request.cookies.get(f"tt-{receipt.comment.number}", "")
     return RedirectResponse(location + (f"?k={token}" if token else ""), status_code=303)
@@ -331,7 +337,9 @@ async def _comment_page(request: Request, comment: Comment, *, status: int = 200
 
 async def receipt(request: Request) -> Response:
     number = request.path_params["nomor"]
-    comment = await services.receipt_comment(number, request.query_params.get("k", ""))
+    comment = await services.receipt_comment(
+        number, request.query_params.get("k", ""), request.app.state.settings
+    )
     if comment is None:
         _, user, _ = await identify(request)
         found = await Comment.get_or_none(number=number).select_related("version__regulation")
@@ -342,17 +350,43 @@ async def receipt(request: Request) -> Response:
 
 
 async def lookup(request: Request) -> Response:
+    """Number + address → the receipt link by mail, to that address only. The answer is the
+    same whether or not they match, and asking is throttled per client address and per
+    number (``PORTAL_MAIL_LIMIT_*``)."""
     if request.method == "GET":
         return render(request, "consultation/lookup.html", values={}, errors={}, messages=MESSAGES)
     form = await read_form(request)
     values = {"number": text(form, "number", 40), "email": text(form, "email", 254)}
-    comment = await services.lookup(values["number"], values["email"])
-    if comment is None:
+    errors: dict[str, list[str]] = {}
+    if not values["number"].strip():
+        errors["number"] = ["required"]
+    if not values["email"].strip():
+        errors["email"] = ["required"]
+    if errors:
         return render(
-            request, "consultation/lookup.html", status=404, values=values, errors={"number": ["lookup_failed"]},
-            messages=MESSAGES,
+            request, "consultation/lookup.html", status=400, values=values, errors=errors, messages=MESSAGES
+        )
+    settings = request.app.state.settings
+    verdict = await throttle.hit_all(
+        settings.secret_key,
+        [
+            (("lacak-ip", client_ip(request)), settings.mail_limit_per_address),
+            (("lacak-nomor", values["number"].strip().upper()), settings.mail_limit_per_recipient),
+        ],
+        dt.timedelta(minutes=settings.mail_limit_minutes),
+    )
+    if not verdict.allowed:
+        response = render(
+            request, "consultation/lookup.html", status=429, values=values,
+            errors={"form": ["lookup_throttled"]}, messages=MESSAGES,
         )  # fmt: skip
-    return await _comment_page(request, comment)
+        response.headers["Retry-After"] = str(verdict.retry_after)
+        return response
+    # Looked up and mailed after the answer is sent: a match takes no longer to answer.
+    task = BackgroundTask(services.send_lookup_link, values["number"], values["email"], settings)
+    page = render(request, "consultation/lookup.html", values=values, errors={}, sent=True, messages=MESSAGES)
+    page.background = task
+    return page
 
 
 async def attachment(request: Request) -> Response:

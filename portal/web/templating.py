@@ -51,6 +51,7 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
         version_url=version_url,
         inline=markdown.inline,
         block=markdown.block,
+        comment_block=markdown.comment_block,
         node_title=node_title,
         pasal_range=pasal_range,
         cite=path_citation,

@@ -294,7 +294,7 @@ async def test_a_campaign_is_grouped_and_answered_as_one(client: httpx.AsyncClie
     assert await MailMessage.filter(subject__startswith="Jawaban atas komentar").count() == 3
     thread = (await client.get(f"{THREAD}.json")).json()
     assert thread["comments"][0]["responses"][0]["disposition"] == "diterima-sebagian"
-    # The commenter finds the answer with number and email.
+    # The commenter asks for the link with number and email: it comes by mail.
     await client.post("/keluar", data={"csrf_token": csrf_of(form.text)})
     lookup_page = await client.get("/lacak")
     found = await client.post(
@@ -302,12 +302,21 @@ async def test_a_campaign_is_grouped_and_answered_as_one(client: httpx.AsyncClie
         data={"csrf_token": csrf_of(lookup_page.text), "number": first.number, "email": "A@contoh.id"},
     )
     assert found.status_code == 200
-    assert "Bantuan iuran diberikan bertahap" in found.text
+    assert "Bantuan iuran diberikan bertahap" not in found.text  # nothing shown to whoever asks
+    link = await MailMessage.filter(subject=f"Tautan komentar {first.number}").first()
+    assert link is not None
+    assert link.to == "a@contoh.id"
+    url = re.search(r"https?://[^/\s]+(/tanda-terima/\S+)", link.body)
+    assert url, link.body
+    opened = await client.get(url.group(1))
+    assert opened.status_code == 200
+    assert "Bantuan iuran diberikan bertahap" in opened.text
     wrong = await client.post(
         "/lacak",
         data={"csrf_token": csrf_of(lookup_page.text), "number": first.number, "email": "x@contoh.id"},
     )
-    assert wrong.status_code == 404
+    assert wrong.status_code == 200
+    assert await MailMessage.filter(subject=f"Tautan komentar {first.number}").count() == 1
 
 
 async def test_comments_follow_their_provision_into_the_next_version(

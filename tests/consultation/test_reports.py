@@ -134,8 +134,13 @@ async def test_accountability_figures_and_charts(client: httpx.AsyncClient) -> N
     assert data["most_commented"][0] == {"path": "pasal-6/ayat-1", "label": "Pasal 6 ayat (1)", "n": 4}
     page = await client.get(f"{V2}/akuntabilitas")
     assert page.status_code == 200
-    assert page.text.count("<svg") == 4
+    assert page.text.count("<svg") == 5  # the fifth: verified or declared
     assert "Serikat pekerja" in page.text
+    assert (data["verified"], data["declared"]) == (0, 5)
+    assert {i["key"]: (i["verified"], i["declared"]) for i in data["by_category"]}["serikat-pekerja"] == (
+        0,
+        2,
+    )
 
 
 async def test_the_report_page_and_docx(client: httpx.AsyncClient) -> None:
