@@ -5,7 +5,6 @@ are in ``drafting.editing``, ``drafting.parts`` and ``drafting.outline``."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 from urllib.parse import quote
 
@@ -32,15 +31,16 @@ from portal.drafting.views import (
 from portal.versions.diff import Piece, word_diff
 from portal.versions.redline import folded, pieces_html
 from portal.web.forms import text
+from portal.web.params import number
 
 _ACTIONS = ("sisip", "pindah", "hapus")
 
 
 def _revision(form: FormData) -> int:
-    base = text(form, "revision", 20)
-    if not base.isdigit():
+    base = number(text(form, "revision", 20))
+    if base is None:
         raise HTTPException(status_code=400)
-    return int(base)
+    return base
 
 
 # -- one part -------------------------------------------------------------------------------
@@ -111,7 +111,9 @@ async def _part_response(
     errors: dict[str, list[str]] | None = None,
     status: int = 200,
 ) -> Response:
-    preview = await asyncio.to_thread(editing.preview_part, source, part, values["isi"], values["penjelasan"])
+    preview = await request.app.state.executors.run(
+        "draft", editing.preview_part, source, part, values["isi"], values["penjelasan"]
+    )
     errors = {**preview.errors, **(errors or {})}
     blocks = parts.editable(source)
     position = next((i for i, b in enumerate(blocks) if b.path == part.path), 0)
@@ -140,7 +142,7 @@ async def compare_revisions(request: Request) -> Response:
     asked = "dari" in request.query_params
     older = request.query_params.get("dari", str(max(1, draft.revision - 1)))  # the save before
     newer = request.query_params.get("ke", str(draft.revision))
-    if not older.isdigit() or not newer.isdigit():
+    if number(older) is None or number(newer) is None:
         raise HTTPException(status_code=400)
     found = {
         rev.revision: rev
@@ -155,7 +157,8 @@ async def compare_revisions(request: Request) -> Response:
     old, new = found[int(older)], found[int(newer)]
     return page(
         request, "drafting/revisions.html", draft=draft, draft_url=draft_url(draft), old=old, new=new,
-        diff=_diff(await asyncio.to_thread(word_diff, old.source, new.source), whole), whole=whole,
+        diff=_diff(await request.app.state.executors.run("draft", word_diff, old.source, new.source), whole),
+        whole=whole,
     )  # fmt: skip
 
 
@@ -166,7 +169,7 @@ async def restore(request: Request) -> Response:
     draft, _ = await find_draft(request)
     form = await read_draft_form(request)
     wanted, base = text(form, "revisi", 20), text(form, "revision", 20)
-    if not wanted.isdigit() or not base.isdigit():
+    if number(wanted) is None or number(base) is None:
         raise HTTPException(status_code=400)
     earlier = await DraftRevision.get_or_none(draft_id=draft.id, revision=int(wanted))
     if earlier is None:
@@ -220,14 +223,15 @@ async def outline_page(request: Request) -> Response:
     }
     values["sisip"] = operation.kind
     moving = operation.target if operation.action == "pindah" else ""
+    pools = request.app.state.executors
     try:
         if form.get("konfirmasi") == "1":
-            await editing.apply_outline(draft, base, operation, actor, ip=client_ip(request))
+            await editing.apply_outline(draft, base, operation, actor, pools=pools, ip=client_ip(request))
             return RedirectResponse(draft_url(draft) + "/kerangka?disimpan=1", status_code=303)
-        plan = await editing.plan_outline(draft, base, operation)
+        plan = await editing.plan_outline(draft, base, operation, pools=pools)
     except StaleRevision as stale:
         try:
-            mine = (await editing.plan_outline(draft, base, operation)).outcome.source
+            mine = (await editing.plan_outline(draft, base, operation, pools=pools)).outcome.source
         except (StaleRevision, outline.OutlineError, Refusal):
             mine = ""  # the revision it started from is unknown: nothing of the drafter's to show
         return await conflict_page(request, draft, stale, mine, base)
@@ -239,7 +243,7 @@ async def outline_page(request: Request) -> Response:
     except Refusal as refusal:
         return _outline_response(request, draft, values, refusal.errors, moving=moving, status=400)
     source = await editing.base_source(draft, base)
-    diff = _diff(await asyncio.to_thread(word_diff, source, plan.outcome.source), whole=False)
+    diff = _diff(await pools.run("draft", word_diff, source, plan.outcome.source), whole=False)
     return page(
         request, "drafting/outline_confirm.html", draft=draft, draft_url=draft_url(draft), plan=plan,
         operation=operation, diff=diff, base=base,

@@ -26,6 +26,7 @@ from portal.versions.services import version_refs
 from portal.web.forms import MESSAGES as FORM_MESSAGES
 from portal.web.forms import read_form, text
 from portal.web.pages import request_lang, split_json
+from portal.web.params import number, row_id
 from portal.web.templating import version_url
 
 MESSAGES = {**FORM_MESSAGES, **services.MESSAGES}
@@ -44,7 +45,7 @@ def draft_url(draft: WorkingDraft) -> str:
 
 async def find_draft(request: Request) -> tuple[WorkingDraft, bool]:
     raw, as_json = split_json(request.path_params["draft_id"])
-    draft = await WorkingDraft.get_or_none(id=int(raw)) if raw.isdigit() else None
+    draft = await WorkingDraft.get_or_none(id=row_id(raw)) if row_id(raw) else None
     if draft is None:
         raise HTTPException(status_code=404)
     return draft, as_json
@@ -108,7 +109,7 @@ async def create(request: Request) -> Response:
     ip = client_ip(request)
     try:
         if origin.isdigit():
-            version = await Version.get_or_none(id=int(origin)).select_related("regulation")
+            version = await Version.get_or_none(id=row_id(origin) or 0).select_related("regulation")
             if version is None:
                 raise Refusal({"dari": ["choice_invalid"]})
             if not values["versi"].strip():
@@ -246,7 +247,7 @@ async def save(request: Request) -> Response:
         return await draft_response(
             request, draft, errors={"source": ["file_type"]}, values=values, status=400
         )
-    if not base.isdigit():
+    if number(base) is None:
         raise HTTPException(status_code=400)
     if text(form, "aksi", 20) == "pratinjau":  # shown with this text, in memory only: nothing is saved
         draft.source = values["source"] = uploaded or source
@@ -270,8 +271,8 @@ async def correct(request: Request) -> Response:
     form = await read_draft_form(request)
     ip = client_ip(request)
     remove = text(form, "hapus", 20)
-    if remove.isdigit():
-        await services.remove_correction(draft, int(remove), actor, ip=ip)
+    if row_id(remove):
+        await services.remove_correction(draft, row_id(remove) or 0, actor, ip=ip)
         return RedirectResponse(draft_url(draft) + "#penyelarasan", status_code=303)
     old_path = text(form, "lama", 255).strip() or None
     new_path = text(form, "baru", 255).strip() or None
@@ -331,6 +332,7 @@ async def publish(request: Request) -> Response:
     # Pages kept in memory show the list of versions: this worker forgets them now, the
     # others notice on their next check (see VersionCache).
     request.app.state.versions.clear()
+    request.app.state.pdfs.wake()  # its PDFs are made now, in the background (exports/pdfs.py)
     regulation = await version.regulation
     return RedirectResponse(version_url(regulation.slug, version.versi), status_code=303)
 
