@@ -1,9 +1,13 @@
 """Position papers attached to comments: streamed to disk while counting, typed by
-content, stored outside the web root under a random name."""
+content (off the event loop, within fixed bounds), stored outside the web root under a
+random name."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +17,14 @@ from portal.consultation import text as texts
 from portal.consultation.errors import Refused
 
 ATTACHMENT_MAX = 10 * 1024 * 1024
+log = logging.getLogger("portal.consultation")
+
+# Typing a file reads its first bytes and, for a ZIP, its central directory (at most
+# 256 KB) and 256 bytes of one part (``text.sniff``): milliseconds and little memory
+# whatever the file holds. It runs in a pool of its own, two threads, so that neither a
+# burst of uploads nor the slow pools (search, exports, PDF) can hold the other up, and
+# the event loop never waits on it.
+_CHECKS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="portal-attachment")
 
 
 @dataclass
@@ -33,7 +45,8 @@ def attachments_dir(settings: Settings) -> Path:
 
 async def store_attachment(upload: Any, settings: Settings) -> Attachment | None:
     """Copy an UploadFile under a random name, counting while streaming; refuses a file
-    over 10 MB or not a PDF/DOCX/ODT by content. None when no file was chosen."""
+    over 10 MB, not a PDF/DOCX/ODT by content, or a DOCX/ODT that is damaged or out of
+    bounds (``text.sniff``). None when no file was chosen."""
     if upload is None or not getattr(upload, "filename", ""):
         return None
     target = attachments_dir(settings) / secrets.token_hex(16)
@@ -45,8 +58,7 @@ async def store_attachment(upload: Any, settings: Settings) -> Attachment | None
                 if size > ATTACHMENT_MAX:
                     raise Refused({"attachment": ["attachment_large"]})
                 out.write(chunk)
-        with target.open("rb") as handle:
-            kind = texts.sniff(handle)
+        kind = await asyncio.get_running_loop().run_in_executor(_CHECKS, _sniff_file, target)
         if kind is None:
             raise Refused({"attachment": ["attachment_type"]})
     except BaseException:
@@ -57,6 +69,16 @@ async def store_attachment(upload: Any, settings: Settings) -> Attachment | None
     name = Path(upload.filename).name.replace("\x00", "")[:150] or "lampiran"
     stem = name.rsplit(".", 1)[0] if "." in name else name
     return Attachment(stem + texts.EXTENSIONS[kind], target, kind, size)
+
+
+def _sniff_file(path: Path) -> str | None:
+    """The file's type; a damaged or out-of-bounds archive is refused."""
+    with path.open("rb") as handle:
+        try:
+            return texts.sniff(handle)
+        except texts.UnsafeArchive as error:
+            log.warning("attachment refused: %s", error)
+            raise Refused({"attachment": ["attachment_archive"]}) from None
 
 
 def discard_attachment(attachment: Attachment | None) -> None:

@@ -8,7 +8,6 @@ page instead of being overwritten.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from portal.drafting.blocks import stray_line
 from portal.drafting.models import DraftRevision, WorkingDraft
 from portal.drafting.services import Refusal, StaleRevision, save_draft
 from portal.lint import Finding, lint
+from portal.web.executors import Executors
 
 _DIGITS = re.compile(r"\d+")
 
@@ -144,13 +144,15 @@ def _finding_key(finding: Finding) -> tuple[str, str]:
     return finding.code, _DIGITS.sub("#", finding.message("id"))
 
 
-async def plan_outline(draft: WorkingDraft, base_revision: int, operation: outline.Operation) -> Plan:
+async def plan_outline(
+    draft: WorkingDraft, base_revision: int, operation: outline.Operation, *, pools: Executors
+) -> Plan:
     """Work the operation out (OutlineError when it cannot apply); nothing is saved."""
     if draft.status != "open":
         raise Refusal({"outline": ["not_open"]})
     source = await base_source(draft, base_revision)
     # Parsing and linting a long draft twice takes a while: off the event loop.
-    outcome, added = await asyncio.to_thread(_worked_out, source, operation)
+    outcome, added = await pools.run("draft", _worked_out, source, operation)
     return Plan(outcome, base_revision, added)
 
 
@@ -165,9 +167,10 @@ async def apply_outline(
     operation: outline.Operation,
     actor: User,
     *,
+    pools: Executors,
     ip: str | None = None,
 ) -> WorkingDraft:
     """Save the operation as a new revision, worked out again on the same base revision
     (so what is saved is what the drafter confirmed)."""
-    plan = await plan_outline(draft, base_revision, operation)
+    plan = await plan_outline(draft, base_revision, operation, pools=pools)
     return await save_draft(draft, plan.outcome.source, base_revision, actor, note=plan.outcome.note, ip=ip)

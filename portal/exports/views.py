@@ -1,23 +1,23 @@
-"""Downloads of a version: its canonical Markdown and its Akoma Ntoso XML."""
+"""Downloads of a version: its canonical Markdown, its Akoma Ntoso XML, the official
+layout as DOCX (built in the ``export`` pool) and as PDF (made once, in the background,
+by ``pdfs.PdfStore``: until it is ready the URL answers 503 with ``Retry-After``)."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
-from portal.document import parse
+from portal.document import Document, parse
 from portal.exports.akn import akoma_ntoso
 from portal.exports.official import PAPERS, official_docx
-from portal.exports.pdf import official_pdf
+from portal.exports.pdfs import PdfStore
 from portal.versions.models import Version
 from portal.versions.services import find_version
 from portal.versions.views import IBUKOTA, not_found
-from portal.web.pages import not_modified
+from portal.web.i18n import Translator
+from portal.web.pages import not_modified, request_lang
+from portal.web.templating import version_url
 
 
 def _headers(version: Version, suffix: str, variant: str = "") -> dict[str, str]:
@@ -55,7 +55,7 @@ async def akn(request: Request) -> Response:
     headers = _headers(version, ".akn.xml")
     if not_modified(request, headers["etag"]):
         return Response(status_code=304, headers=headers)
-    body = await asyncio.to_thread(lambda: akoma_ntoso(parse(version.source)))
+    body = await request.app.state.executors.run("export", lambda: akoma_ntoso(parse(version.source)))
     return Response(body, media_type="application/akn+xml", headers=headers)
 
 
@@ -66,39 +66,44 @@ async def docx(request: Request) -> Response:
     headers = _headers(version, ".docx", f"-{paper}")
     if not_modified(request, headers["etag"]):
         return Response(status_code=304, headers=headers)
-    document = parse(version.source)
-    city = IBUKOTA.get(document.meta.daerah, "…")
-    body = await asyncio.to_thread(official_docx, document, ibukota=city, paper=paper)
+    body = await request.app.state.executors.run("export", _official_docx, version.source, paper)
     media = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     return Response(body, media_type=media, headers=headers)
 
 
+def _official_docx(source: str, paper: str) -> bytes:
+    document: Document = parse(source)
+    return official_docx(document, ibukota=IBUKOTA.get(document.meta.daerah, "…"), paper=paper)
+
+
 async def pdf(request: Request) -> Response:
-    """The version printed (the print stylesheet, by WeasyPrint); kept on disk once made,
-    since a long draft takes seconds to set and a published version never changes."""
+    """The version printed (the print stylesheet, by WeasyPrint). Made once per version
+    and paper and kept on disk (``pdfs.PdfStore``); until then 503 with ``Retry-After``,
+    and the render is started if none is running."""
     version = await _version(request)
     paper = _paper(request)
     headers = _headers(version, ".pdf", f"-{paper}")
     if not_modified(request, headers["etag"]):
         return Response(status_code=304, headers=headers)
-    folder = request.app.state.settings.data_dir / "exports"
-    kept = folder / f"{version.checksum}-{paper}.pdf"
-    if kept.exists():
-        body = kept.read_bytes()
-    else:
-        document = parse(version.source)
-        city = IBUKOTA.get(document.meta.daerah, "…")
-        try:
-            body = await asyncio.to_thread(official_pdf, document, ibukota=city, paper=paper)
-        except OSError as error:  # WeasyPrint loads Pango when it first sets a page
-            raise HTTPException(
-                503, "PDF belum tersedia di server ini (pustaka Pango belum terpasang)."
-            ) from error
-        folder.mkdir(parents=True, exist_ok=True)
-        staging = kept.with_suffix(f".{os.getpid()}.tmp")
-        staging.write_bytes(body)
-        os.replace(staging, kept)
-    return Response(body, media_type="application/pdf", headers=headers)
+    store: PdfStore = request.app.state.pdfs
+    if store.ready(version.checksum, paper):
+        return FileResponse(
+            store.path(version.checksum, paper), media_type="application/pdf", headers=headers
+        )
+    store.start(version.checksum, version.source, (paper,))
+    retry = store.retry_after(version.checksum, paper)
+    html = request.app.state.renderer.render(
+        "exports/pdf_pending.html",
+        Translator(request_lang(request)),
+        version=version,
+        base=version_url(version.regulation.slug, version.versi),
+        query="?kertas=a4" if paper == "a4" else "",
+        retry_after=retry,
+        current_path=request.url.path,
+    )
+    return HTMLResponse(
+        html, status_code=503, headers={"retry-after": str(retry), "cache-control": "no-store"}
+    )
 
 
 routes = [

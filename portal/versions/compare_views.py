@@ -128,13 +128,13 @@ async def compare_sub(request: Request) -> Response:
     filename = f"matriks-{slug}-{old.version.versi}-{new.version.versi}"
     if extension == "docx":
         return Response(
-            matrix_docx(comparison, rows, lang),
+            await request.app.state.executors.run("export", matrix_docx, comparison, rows, lang),
             media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             headers={"content-disposition": f'attachment; filename="{filename}.docx"'},
         )
     if extension == "xlsx":
         return Response(
-            matrix_xlsx(comparison, rows, lang),
+            await request.app.state.executors.run("export", matrix_xlsx, comparison, rows, lang),
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"content-disposition": f'attachment; filename="{filename}.xlsx"'},
         )

@@ -285,11 +285,13 @@ async def version_page(request: Request) -> Response:
             "today": on,
             "comments_whole": counts.whole,
             "consultation_open": open_,
+            "pdf_ready": pdf_ready,
         }
 
-    # The status of the consultation window changes with the day, and the counts with each
-    # comment: both are in the tag.
-    etag = f'"{version.checksum[:32]}-{cached.tag}-{counts.tag}-{on.isoformat()}"'
+    # The status of the consultation window changes with the day, the counts with each
+    # comment, the PDF link once the PDF is made: all are in the tag.
+    pdf_ready = request.app.state.pdfs.ready(version.checksum)
+    etag = f'"{version.checksum[:32]}-{cached.tag}-{counts.tag}-{on.isoformat()}-{int(pdf_ready)}"'
     page = Page("versions/version.html", data, extra, etag=etag, store=cached.bodies)
     return respond(request, page, as_json)
 

@@ -10,7 +10,6 @@ import httpx
 import pytest
 
 from portal.cli import main
-from portal.config import Settings
 from portal.document import parse
 from portal.exports.official import official_docx
 from portal.versions.services import import_text
@@ -84,26 +83,6 @@ def test_portal_export_docx_needs_a_file(tmp_path: Path) -> None:
 
 
 CONTOH = ROOT / "tests" / "data" / "contoh.md"
-
-
-@pytest.mark.db
-async def test_a_version_downloads_as_pdf_and_is_kept(client: httpx.AsyncClient, settings: Settings) -> None:
-    await import_text(CONTOH.read_text(encoding="utf-8"))
-    response = await client.get("/r/contoh/v1.pdf")
-    assert response.status_code == 200
-    assert response.headers["content-type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF-")
-    kept = list((settings.data_dir / "exports").glob("*-f4.pdf"))
-    assert len(kept) == 1
-    again = await client.get("/r/contoh/v1.pdf")
-    assert again.content == response.content
-    a4 = await client.get("/r/contoh/v1.pdf", params={"kertas": "a4"})
-    assert a4.content.startswith(b"%PDF-")
-    assert a4.content != response.content  # another paper
-    assert len(list((settings.data_dir / "exports").glob("*.pdf"))) == 2
-    assert (
-        await client.get("/r/contoh/v1.pdf", headers={"if-none-match": response.headers["etag"]})
-    ).status_code == 304
 
 
 def test_portal_export_pdf(tmp_path: Path) -> None:
