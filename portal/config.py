@@ -31,6 +31,7 @@ SETTINGS: dict[str, str] = {
     "PORTAL_LOGIN_MAX_FAILURES": "5",
     "PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS": "20",
     "PORTAL_LOGIN_LOCKOUT_MINUTES": "15",
+    "PORTAL_LOGIN_SLOW_AFTER": "10",
     "PORTAL_MAX_BODY_BYTES": "1048576",
     "PORTAL_SEARCH_POSTINGS_MB": "64",
     "PORTAL_SEARCH_TIMEOUT": "2",
@@ -63,6 +64,7 @@ class Settings:
     login_max_failures: int = 5
     login_max_failures_per_address: int = 20
     login_lockout_minutes: int = 15
+    login_slow_after: int = 10  # failures on one account (all addresses) before its sign-ins slow down
     max_body_bytes: int = 1024 * 1024
     search_postings_mb: int = 64
     search_timeout: float = 2.0  # seconds a query may take before it is stopped
@@ -82,6 +84,7 @@ class Settings:
             "export": self.export_threads,
             "pdf": self.pdf_threads,
             "draft": 2,
+            "upload": 2,
         }
 
 
@@ -133,6 +136,7 @@ def load_settings(env_file: str | Path | None = ".env", **overrides: str) -> Set
         login_max_failures=int(get("PORTAL_LOGIN_MAX_FAILURES", "5")),
         login_max_failures_per_address=int(get("PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
         login_lockout_minutes=int(get("PORTAL_LOGIN_LOCKOUT_MINUTES", "15")),
+        login_slow_after=max(1, int(get("PORTAL_LOGIN_SLOW_AFTER", "10"))),
         max_body_bytes=int(get("PORTAL_MAX_BODY_BYTES", str(1024 * 1024))),
         search_postings_mb=max(0, int(get("PORTAL_SEARCH_POSTINGS_MB", "64"))),
         search_timeout=max(0.1, float(get("PORTAL_SEARCH_TIMEOUT", "2"))),

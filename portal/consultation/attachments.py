@@ -4,10 +4,8 @@ random name."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,16 +13,16 @@ from typing import Any
 from portal.config import Settings
 from portal.consultation import text as texts
 from portal.consultation.errors import Refused
+from portal.web.executors import Busy, Executors
 
 ATTACHMENT_MAX = 10 * 1024 * 1024
 log = logging.getLogger("portal.consultation")
 
 # Typing a file reads its first bytes and, for a ZIP, its central directory (at most
 # 256 KB) and 256 bytes of one part (``text.sniff``): milliseconds and little memory
-# whatever the file holds. It runs in a pool of its own, two threads, so that neither a
-# burst of uploads nor the slow pools (search, exports, PDF) can hold the other up, and
-# the event loop never waits on it.
-_CHECKS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="portal-attachment")
+# whatever the file holds. It runs in the "upload" pool (``web/executors.py``), so that
+# neither a burst of uploads nor the slow pools (search, exports, PDF) can hold the other
+# up, and the event loop never waits on it.
 
 
 @dataclass
@@ -43,7 +41,7 @@ def attachments_dir(settings: Settings) -> Path:
     return folder
 
 
-async def store_attachment(upload: Any, settings: Settings) -> Attachment | None:
+async def store_attachment(upload: Any, settings: Settings, pools: Executors) -> Attachment | None:
     """Copy an UploadFile under a random name, counting while streaming; refuses a file
     over 10 MB, not a PDF/DOCX/ODT by content, or a DOCX/ODT that is damaged or out of
     bounds (``text.sniff``). None when no file was chosen."""
@@ -58,7 +56,10 @@ async def store_attachment(upload: Any, settings: Settings) -> Attachment | None
                 if size > ATTACHMENT_MAX:
                     raise Refused({"attachment": ["attachment_large"]})
                 out.write(chunk)
-        kind = await asyncio.get_running_loop().run_in_executor(_CHECKS, _sniff_file, target)
+        try:
+            kind = await pools.run("upload", _sniff_file, target)
+        except Busy as busy:  # refused next to the field, every other field kept
+            raise Refused({"attachment": ["attachment_busy"]}) from busy
         if kind is None:
             raise Refused({"attachment": ["attachment_type"]})
     except BaseException:

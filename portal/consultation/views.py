@@ -33,6 +33,7 @@ from portal.web import throttle
 from portal.web.forms import MESSAGES as FORM_MESSAGES
 from portal.web.forms import read_form, text
 from portal.web.pages import request_lang
+from portal.web.params import page_number
 from portal.web.templating import version_url
 
 MESSAGES = {**FORM_MESSAGES, **services.MESSAGES}
@@ -66,7 +67,7 @@ def _filter(request: Request) -> ThreadFilter:
         position=q.get("posisi", ""),
         status=q.get("status", ""),
         sort="terbaru" if q.get("urut") == "terbaru" else "terlama",
-        page=int(page) if page.isdigit() else 1,
+        page=page_number(page),
     )
 
 
@@ -289,7 +290,9 @@ async def _post(request: Request, cached: CachedVersion, node: Node | None) -> R
     attachment = None
     try:
         upload = form.get("attachment")
-        attachment = await store_attachment(upload if isinstance(upload, UploadFile) else None, settings)
+        attachment = await store_attachment(
+            upload if isinstance(upload, UploadFile) else None, settings, request.app.state.executors
+        )
         receipt = await services.submit(
             cached.version, cached.version.regulation, node, node.lineage if node else None, submission, user,
             client_ip(request), settings, attachment, request.app.state.comment_writer,

@@ -1,7 +1,7 @@
 """Bounded thread pools for slow work, one per kind, so one kind cannot starve another.
 
-Search, document exports (DOCX, XLSX, Akoma Ntoso), PDF rendering and draft work
-(parse, lint, preview, diffs) each run in a pool of their own with a fixed number of
+Search, document exports (DOCX, XLSX, Akoma Ntoso), PDF rendering, draft work
+(parse, lint, preview, diffs) and the check of uploaded files each run in a pool of their own with a fixed number of
 threads and a bounded queue: a request that would wait behind more than ``queue`` jobs
 of its kind is refused at once (``Busy``, answered 503 with ``Retry-After``) instead of
 piling up. Nothing here runs on the event loop, and the default executor of asyncio
@@ -22,7 +22,7 @@ from typing import Any, ParamSpec, TypeVar
 P = ParamSpec("P")
 T = TypeVar("T")
 
-KINDS = ("search", "export", "pdf", "draft")
+KINDS = ("search", "export", "pdf", "draft", "upload")
 
 
 class Busy(Exception):
