@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
@@ -26,6 +27,7 @@ from portal.db import tortoise_config
 from portal.drafting import editor as drafting_editor
 from portal.drafting import views as drafting_views
 from portal.exports import views as export_views
+from portal.exports.pdfs import PdfStore
 from portal.mail.outbox import deliver_pending
 from portal.search import indexer as search_indexer
 from portal.search import views as search_views
@@ -66,6 +68,7 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
                 workers = [
                     asyncio.create_task(mail_worker(settings)),
                     asyncio.create_task(search_indexer.worker(app.state.search)),
+                    asyncio.create_task(app.state.pdfs.worker()),  # PDFs of published versions
                 ]
                 try:
                     yield
@@ -73,6 +76,7 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
                     for worker in workers:
                         worker.cancel()
                     app.state.search.close()
+                    app.state.pdfs.cancel()
                     app.state.executors.shutdown()
         else:
             yield
@@ -97,6 +101,8 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
         ],
         middleware=[
             Middleware(SecurityHeadersMiddleware, https=settings.https),
+            # A Host outside PORTAL_ALLOWED_HOSTS gets 400 ("*" allows any).
+            Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts), www_redirect=False),
             Middleware(
                 BodyLimitMiddleware,
                 limit=settings.max_body_bytes,
@@ -124,5 +130,6 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
         settings.data_dir, settings.search_postings_mb * 1024 * 1024
     )  # read here; written by the one indexer
     app.state.executors = Executors(settings.thread_counts)  # slow work, a bounded pool per kind
+    app.state.pdfs = PdfStore(settings.data_dir, app.state.executors)  # made once, in the background
     app.state.figures = {}  # accountability figures per version id, kept for 30 s
     return app

@@ -178,7 +178,12 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     shown = f"[{host}]" if ":" in host else host
     out.write(say("serving", args.lang, url=f"http://{shown}:{args.port}/") + "\n")
     out.flush()
-    uvicorn.run(create_app(settings), host=host, port=args.port, log_level="info", proxy_headers=True)
+    from portal.web.security import access_log_config
+
+    uvicorn.run(
+        create_app(settings), host=host, port=args.port, log_level="info", proxy_headers=True,
+        log_config=access_log_config(),  # tokens in /verifikasi/…, /atur-sandi/…, ?k= are masked
+    )  # fmt: skip
     return 0
 
 

@@ -13,13 +13,14 @@ from portal.accounts.models import ROLES, AuditEvent, User, VerificationRequest
 from portal.accounts.views import render
 from portal.accounts.web import client_ip, require
 from portal.web.forms import read_form, text
+from portal.web.params import page_number, row_id
 
 PAGE_SIZE = 50
 
 
 def _page(request: Request) -> int:
     value = request.query_params.get("halaman", "1")
-    return max(1, int(value)) if value.isdigit() else 1
+    return page_number(value)
 
 
 async def users(request: Request) -> Response:
@@ -45,7 +46,7 @@ async def users(request: Request) -> Response:
 async def user(request: Request) -> Response:
     actor, _ = await require(request, "admin.users")
     raw = request.path_params["user_id"]
-    target = await User.get_or_none(id=int(raw)) if raw.isdigit() else None
+    target = await User.get_or_none(id=row_id(raw)) if row_id(raw) else None
     if target is None:
         raise HTTPException(status_code=404)
     errors: dict[str, list[str]] = {}
@@ -61,9 +62,9 @@ async def user(request: Request) -> Response:
             raw_request = text(form, "request", 20)
             application = (
                 await VerificationRequest.get_or_none(
-                    id=int(raw_request), user_id=target.id, status="pending"
+                    id=row_id(raw_request), user_id=target.id, status="pending"
                 )
-                if raw_request.isdigit()
+                if row_id(raw_request)
                 else None
             )
             if application is not None:

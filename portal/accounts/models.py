@@ -58,6 +58,12 @@ class EmailToken(Model):
     purpose = fields.CharField(max_length=20, description="verify, reset or email")
     token_hash = fields.CharField(max_length=64, unique=True)
     new_email = fields.CharField(max_length=254, null=True, description="for 'email': the address to move to")
+    password_hash = fields.CharField(
+        max_length=255, null=True, description="for 'verify': the password hash typed at this registration"
+    )
+    name = fields.CharField(
+        max_length=200, null=True, description="for 'verify': the name typed at this registration"
+    )
     expires_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)
 
@@ -146,7 +152,7 @@ class ApiToken(Model):
     )
     name = fields.CharField(max_length=100)
     token_hash = fields.CharField(max_length=64, unique=True)
-    scope = fields.CharField(max_length=10, description="read or write")
+    scope = fields.CharField(max_length=10, description="read, write or pribadi")
     created_at = fields.DatetimeField(auto_now_add=True)
     last_used_at = fields.DatetimeField(null=True)
     revoked_at = fields.DatetimeField(null=True)

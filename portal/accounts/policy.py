@@ -127,12 +127,20 @@ ROUTES: dict[str, Permission | Literal["public"]] = {
 }
 
 
+# What a personal API token may use only when its scope names it: commenters' personal
+# data (e-mail addresses in exports) is for a session, or a token of scope "pribadi",
+# which only people whose role sees personal data can create.
+TOKEN_SCOPE_NEEDED: dict[Permission, str] = {"comment.personal": "pribadi"}
+
+
 @dataclass(frozen=True)
 class Actor:
-    """Who is asking: a signed-in user's id and role, or anonymous."""
+    """Who is asking: a signed-in user's id and role, or anonymous; ``token_scope`` is
+    the scope of the API token the request came with (None for a session)."""
 
     user_id: int | None
     role: str
+    token_scope: str | None = None
 
     @property
     def signed_in(self) -> bool:
@@ -143,7 +151,10 @@ ANONYMOUS_ACTOR = Actor(None, ANONYMOUS)
 
 
 def can(actor: Actor, permission: Permission) -> bool:
-    return permission in GRANTS.get(actor.role, frozenset())
+    if permission not in GRANTS.get(actor.role, frozenset()):
+        return False
+    needed = TOKEN_SCOPE_NEEDED.get(permission)
+    return actor.token_scope is None or needed is None or actor.token_scope == needed
 
 
 def may_use_route(actor: Actor, route: str) -> bool:

@@ -3,18 +3,24 @@ sessions, roles, and the audit log."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
+import hmac
+import math
 import secrets
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from email_validator import EmailNotValidError, validate_email
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from portal.accounts import passwords
+from portal.accounts.mail_limits import Verdict, allow_mail
 from portal.accounts.models import (
     ROLES,
+    ApiToken,
     AuditEvent,
     EmailToken,
     LoginFailure,
@@ -27,6 +33,8 @@ from portal.mail.outbox import enqueue
 VERIFY_HOURS = 48
 RESET_MINUTES = 60
 SESSION_DAYS = 30
+LOGIN_DELAY_STEP = 0.5  # seconds added per failure on an account past PORTAL_LOGIN_SLOW_AFTER
+LOGIN_DELAY_MAX = 5.0
 
 
 def now() -> dt.datetime:
@@ -66,11 +74,30 @@ async def audit(
 class Registration:
     errors: dict[str, list[str]]
     user: User | None = None
+    # For the registrant's browser (a cookie): its activation link then needs no password.
+    proof: str = ""
+    refused: Verdict | None = None  # the mail throttle said no: nothing was done
 
 
-async def register(name: str, email: str, password: str, settings: Settings) -> Registration:
-    """Create a 'publik' account and mail a verification link. An address already in use
-    gets a notice by mail instead, and the answer is the same (no account enumeration)."""
+def registration_proof(settings: Settings, token: str) -> str:
+    """What the registering browser keeps to open the activation link ``token`` directly."""
+    message = f"registration\x1f{token}".encode()
+    return hmac.new(settings.secret_key.encode(), message, hashlib.sha256).hexdigest()
+
+
+def proof_matches(settings: Settings, token: str, proof: str) -> bool:
+    return bool(proof) and hmac.compare_digest(proof, registration_proof(settings, token))
+
+
+async def register(name: str, email: str, password: str, settings: Settings, ip: str) -> Registration:
+    """A pending registration of a 'publik' account, and its activation link by mail.
+
+    No account enumeration, by answer or by time: every path hashes the password once and
+    queues one mail to the address in one transaction. An address whose account is active
+    gets a notice instead of a link. An address registered but never activated gets a link
+    of its own: the account keeps its password until a link is used, and a link activates
+    only a password its user typed (see ``activate``), so registering someone else's
+    address first does not hand over their account."""
     errors: dict[str, list[str]] = {}
     name = " ".join(name.split())
     if not name:
@@ -85,21 +112,41 @@ async def register(name: str, email: str, password: str, settings: Settings) -> 
         errors["password"] = found
     if errors or address is None:
         return Registration(errors)
+    verdict = await allow_mail(settings, "activation", ip, address)
+    if not verdict.allowed:
+        return Registration({}, refused=verdict)
+    password_hash = passwords.hash_password(password)
     existing = await User.get_or_none(email=address)
-    if existing is not None:
-        await enqueue(
-            address,
-            "Pendaftaran akun Raperda Portal",
-            "Seseorang mencoba mendaftar di Raperda Portal dengan alamat surel ini, yang sudah terdaftar.\n"
-            f"Jika itu Anda, silakan masuk atau atur ulang kata sandi: {settings.base_url}/lupa-sandi\n",
-        )
-        return Registration({}, None)
-    user = await User.create(name=name, email=address, password_hash=passwords.hash_password(password))
-    await send_verification(user, settings)
-    return Registration({}, user)
+    if existing is not None and (existing.email_verified_at is not None or not existing.is_active):
+        async with in_transaction():
+            await enqueue(
+                address,
+                "Pendaftaran akun Raperda Portal",
+                "Seseorang mencoba mendaftar di Raperda Portal dengan alamat surel ini, yang sudah terdaftar.\n"
+                f"Jika itu Anda, silakan masuk atau atur ulang kata sandi: {settings.base_url}/lupa-sandi\n",
+            )
+        return Registration({}, None, registration_proof(settings, secrets.token_urlsafe(32)))
+    try:
+        async with in_transaction():
+            user = existing or await User.create(name=name, email=address, password_hash=password_hash)
+            token = await _mail_token(
+                user, "verify", dt.timedelta(hours=VERIFY_HOURS), password_hash=password_hash, name=name
+            )
+            await _queue_verification(address, name, token, settings)
+    except IntegrityError:  # the same new address registered at the same moment: one of them wins
+        return Registration({}, None, registration_proof(settings, secrets.token_urlsafe(32)))
+    return Registration({}, user, registration_proof(settings, token))
 
 
-async def _mail_token(user: User, purpose: str, lifetime: dt.timedelta, new_email: str | None = None) -> str:
+async def _mail_token(
+    user: User,
+    purpose: str,
+    lifetime: dt.timedelta,
+    new_email: str | None = None,
+    *,
+    password_hash: str | None = None,
+    name: str | None = None,
+) -> str:
     token = secrets.token_urlsafe(32)
     await EmailToken.create(
         user=user,
@@ -107,19 +154,30 @@ async def _mail_token(user: User, purpose: str, lifetime: dt.timedelta, new_emai
         token_hash=token_hash(token),
         expires_at=now() + lifetime,
         new_email=new_email,
+        password_hash=password_hash,
+        name=name,
     )
     return token
 
 
-async def send_verification(user: User, settings: Settings) -> None:
-    token = await _mail_token(user, "verify", dt.timedelta(hours=VERIFY_HOURS))
+async def _queue_verification(address: str, name: str, token: str, settings: Settings) -> None:
     await enqueue(
-        user.email,
+        address,
         "Verifikasi alamat surel Anda — Raperda Portal",
-        f"Yth. {user.name},\n\nUntuk mengaktifkan akun Anda di Raperda Portal, buka tautan berikut "
+        f"Yth. {name},\n\nUntuk mengaktifkan akun Anda di Raperda Portal, buka tautan berikut "
         f"(berlaku {VERIFY_HOURS} jam):\n{settings.base_url}/verifikasi/{token}\n\n"
         "Jika Anda tidak mendaftar, abaikan pesan ini.\n",
     )
+
+
+async def send_verification(user: User, settings: Settings) -> str:
+    """The activation link again (asked at sign-in, where the account's password was typed);
+    returns the token, for the proof cookie of that browser."""
+    token = await _mail_token(
+        user, "verify", dt.timedelta(hours=VERIFY_HOURS), password_hash=user.password_hash
+    )
+    await _queue_verification(user.email, user.name, token, settings)
+    return token
 
 
 async def _live_token(token: str, purpose: str) -> EmailToken | None:
@@ -132,27 +190,69 @@ async def _live_token(token: str, purpose: str) -> EmailToken | None:
     return found
 
 
-async def _use_token(token: str, purpose: str) -> User | None:
-    found = await _live_token(token, purpose)
+async def activation_link(token: str) -> EmailToken | None:
+    """The live activation link ``token``, with its user."""
+    return await _live_token(token, "verify")
+
+
+async def activate(found: EmailToken, password_hash: str | None) -> User | None:
+    """Use the activation link ``found``: the account is verified with ``password_hash``,
+    which must be a password typed by whoever opened the link (at registration, in the
+    browser that holds the proof, or on the activation form). Every other pending link of
+    the account dies with it. None when the link was used meanwhile."""
+    user = found.user
+    async with in_transaction():
+        if not await EmailToken.filter(id=found.id, used_at=None).update(used_at=now()):
+            return None
+        if user.email_verified_at is None and user.is_active:
+            changes: dict[str, Any] = {"email_verified_at": now()}
+            if password_hash and password_hash != user.password_hash:
+                changes["password_hash"] = password_hash
+            if found.name:
+                changes["name"] = found.name
+            await User.filter(id=user.id).update(**changes)
+            await EmailToken.filter(user_id=user.id, purpose="verify", used_at=None).update(used_at=now())
+            if "password_hash" in changes:
+                await _revoke_access(user.id)
+    return await User.get(id=user.id)
+
+
+@dataclass(frozen=True)
+class Activation:
+    outcome: Literal["ok", "invalid", "wrong", "locked"]
+    user: User | None = None
+    retry_after: int = 0
+
+
+async def activate_with_password(token: str, password: str, ip: str, settings: Settings) -> Activation:
+    """Activate from a browser without the proof: the person must type a password set for
+    this account (the one typed with this link's registration, or the account's own);
+    the account keeps the one typed. Wrong passwords count as failed logins."""
+    found = await _live_token(token, "verify")
     if found is None:
-        return None
-    await EmailToken.filter(id=found.id).update(used_at=now())
-    return found.user
+        return Activation("invalid")
+    user = found.user
+    retry, delay = await _login_gate(user.email, ip, settings)
+    if retry:
+        return Activation("locked", retry_after=retry)
+    if delay:
+        await asyncio.sleep(delay)
+    for candidate in dict.fromkeys(h for h in (found.password_hash, user.password_hash) if h):
+        if passwords.verify(candidate, password):
+            activated = await activate(found, candidate)
+            return Activation("ok", activated) if activated else Activation("invalid")
+    await LoginFailure.create(email=user.email, ip=ip)
+    return Activation("wrong")
 
 
-async def verify_email(token: str) -> User | None:
-    user = await _use_token(token, "verify")
-    if user is not None and user.email_verified_at is None:
-        await User.filter(id=user.id).update(email_verified_at=now())
-    return user
-
-
-async def request_reset(email: str, settings: Settings) -> None:
-    """Mail a reset link when the account exists; answer the same either way."""
+async def request_reset(email: str, settings: Settings, ip: str) -> Verdict:
+    """Mail a reset link when the account exists; answer the same either way. The mail
+    throttle counts the request whether the account exists or not."""
     address = normalise_email(email)
-    user = await User.get_or_none(email=address, is_active=True) if address else None
+    verdict = await allow_mail(settings, "reset", ip, address or email.strip().lower()[:254])
+    user = await User.get_or_none(email=address, is_active=True) if address and verdict.allowed else None
     if user is None:
-        return
+        return verdict
     token = await _mail_token(user, "reset", dt.timedelta(minutes=RESET_MINUTES))
     await enqueue(
         user.email,
@@ -161,6 +261,7 @@ async def request_reset(email: str, settings: Settings) -> None:
         f"(berlaku {RESET_MINUTES} menit):\n{settings.base_url}/atur-sandi/{token}\n\n"
         "Jika Anda tidak memintanya, abaikan pesan ini; kata sandi Anda tidak berubah.\n",
     )
+    return verdict
 
 
 async def reset_password(token: str, password: str) -> tuple[User | None, list[str]]:
@@ -171,15 +272,31 @@ async def reset_password(token: str, password: str) -> tuple[User | None, list[s
     problems = passwords.problems(password, email=user.email, name=user.name)
     if problems:
         return None, problems
+    new_hash = passwords.hash_password(password)
     async with in_transaction():
-        await EmailToken.filter(id=found.id).update(used_at=now())
+        if not await EmailToken.filter(id=found.id, used_at=None).update(used_at=now()):
+            return None, ["token_invalid"]  # used meanwhile
+        # Every other reset link (and any pending activation link) dies with this one.
+        await EmailToken.filter(user_id=user.id, purpose__in=("reset", "verify"), used_at=None).update(
+            used_at=now()
+        )
         await User.filter(id=user.id).update(
-            password_hash=passwords.hash_password(password),
+            password_hash=new_hash,
             email_verified_at=user.email_verified_at or now(),  # the link proved the address
         )
-        await Session.filter(user_id=user.id, revoked_at=None).update(revoked_at=now())
-        await audit(user, "password.reset", f"user:{user.id}")
+        revoked = await _revoke_access(user.id)
+        await audit(user, "password.reset", f"user:{user.id}", {"tokens_revoked": revoked})
     return user, []
+
+
+async def _revoke_access(user_id: int, *, keep_session: int | None = None) -> int:
+    """End the user's sessions (but ``keep_session``) and revoke every API token;
+    returns how many tokens were revoked. A revoked token never comes back."""
+    sessions = Session.filter(user_id=user_id, revoked_at=None)
+    if keep_session is not None:
+        sessions = sessions.exclude(id=keep_session)
+    await sessions.update(revoked_at=now())
+    return await ApiToken.filter(user_id=user_id, revoked_at=None).update(revoked_at=now())
 
 
 # -- login -----------------------------------------------------------------------------
@@ -190,16 +307,48 @@ class Login:
     outcome: Literal["ok", "invalid", "locked", "unverified"]
     user: User | None = None
     minutes: int = 0
+    retry_after: int = 0  # seconds, when locked
+
+
+async def _login_gate(address: str, ip: str, settings: Settings) -> tuple[int, float]:
+    """Whether ``ip`` may try to sign in to ``address`` now: (seconds to wait, 0 when it
+    may; seconds to slow the answer by).
+
+    Failures within ``PORTAL_LOGIN_LOCKOUT_MINUTES`` are counted per (account, address)
+    — ``PORTAL_LOGIN_MAX_FAILURES`` lock that pair only, so others' failures never lock
+    the owner out of their own address — and per address, ``PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS``
+    over all accounts (against spraying). Past ``PORTAL_LOGIN_SLOW_AFTER`` failures on the
+    account from all addresses, every attempt on it waits a little longer, whatever the
+    password, but the account is never locked for everyone."""
+    window = dt.timedelta(minutes=settings.login_lockout_minutes)
+    current = now()
+    since = current - window
+    wait = 0.0
+    for failures, limit in (
+        (LoginFailure.filter(email=address, ip=ip, created_at__gte=since), settings.login_max_failures),
+        (LoginFailure.filter(ip=ip, created_at__gte=since), settings.login_max_failures_per_address),
+    ):
+        rows = await failures.order_by("-created_at").limit(max(1, limit)).only("created_at")
+        times = [row.created_at for row in rows]
+        if len(times) >= limit:
+            # Allowed again when the oldest of the last ``limit`` failures leaves the window.
+            oldest = min(times) if times else current
+            wait = max(wait, (oldest + window - current).total_seconds(), 1.0)
+    if wait:
+        return math.ceil(wait), 0.0
+    on_account = await LoginFailure.filter(email=address, created_at__gte=since).count()
+    past = on_account - settings.login_slow_after + 1
+    return 0, min(LOGIN_DELAY_MAX, LOGIN_DELAY_STEP * past) if past > 0 else 0.0
 
 
 async def authenticate(email: str, password: str, ip: str, settings: Settings) -> Login:
-    """Check a login; too many recent failures for the account or the address lock it."""
+    """Check a login under the throttles of ``_login_gate``."""
     address = normalise_email(email) or email.strip().lower()[:254]
-    since = now() - dt.timedelta(minutes=settings.login_lockout_minutes)
-    by_account = await LoginFailure.filter(email=address, created_at__gte=since).count()
-    by_address = await LoginFailure.filter(ip=ip, created_at__gte=since).count()
-    if by_account >= settings.login_max_failures or by_address >= settings.login_max_failures_per_address:
-        return Login("locked", minutes=settings.login_lockout_minutes)
+    retry, delay = await _login_gate(address, ip, settings)
+    if retry:
+        return Login("locked", minutes=max(1, math.ceil(retry / 60)), retry_after=retry)
+    if delay:
+        await asyncio.sleep(delay)
     user = await User.get_or_none(email=address)
     if user is None:
         passwords.dummy_verify()
@@ -213,7 +362,7 @@ async def authenticate(email: str, password: str, ip: str, settings: Settings) -
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
         await User.filter(id=user.id).update(password_hash=user.password_hash)
-    await LoginFailure.filter(email=address).delete()
+    await LoginFailure.filter(email=address, ip=ip).delete()
     return Login("ok", user)
 
 
@@ -248,7 +397,11 @@ async def end_session(token: str) -> None:
     await Session.filter(token_hash=token_hash(token), revoked_at=None).update(revoked_at=now())
 
 
-async def change_password(user: User, current: str, new: str, keep_session: int) -> dict[str, list[str]]:
+async def change_password(
+    user: User, current: str, new: str, keep_session: int, *, revoke_others: bool = True
+) -> dict[str, list[str]]:
+    """A new password; with ``revoke_others`` (the default), every other session and every
+    API token of the account end too. Pending reset links die either way."""
     errors: dict[str, list[str]] = {}
     if not passwords.verify(user.password_hash, current):
         errors["current"] = ["password_wrong"]
@@ -257,9 +410,17 @@ async def change_password(user: User, current: str, new: str, keep_session: int)
         errors["new"] = found
     if errors:
         return errors
-    await User.filter(id=user.id).update(password_hash=passwords.hash_password(new))
-    await Session.filter(user_id=user.id, revoked_at=None).exclude(id=keep_session).update(revoked_at=now())
-    await audit(user, "password.change", f"user:{user.id}")
+    new_hash = passwords.hash_password(new)
+    async with in_transaction():
+        await User.filter(id=user.id).update(password_hash=new_hash)
+        await EmailToken.filter(user_id=user.id, purpose="reset", used_at=None).update(used_at=now())
+        revoked = await _revoke_access(user.id, keep_session=keep_session) if revoke_others else 0
+        await audit(
+            user,
+            "password.change",
+            f"user:{user.id}",
+            {"others_ended": revoke_others, "tokens_revoked": revoked},
+        )
     return {}
 
 
@@ -299,21 +460,24 @@ async def set_role(actor: User, user: User, role: str, ip: str | None) -> None:
 
 
 async def set_active(actor: User | None, user: User, active: bool, ip: str | None = None) -> None:
-    await User.filter(id=user.id).update(is_active=active)
-    if not active:
-        await Session.filter(user_id=user.id, revoked_at=None).update(revoked_at=now())
-    await audit(
-        actor, "user.enable" if active else "user.disable", f"user:{user.id}", {"email": user.email}, ip
-    )
+    """Disabling ends every session and revokes every API token for good: enabling the
+    account again brings none of them back."""
+    details: dict[str, Any] = {"email": user.email}
+    async with in_transaction():
+        await User.filter(id=user.id).update(is_active=active)
+        if not active:
+            details["tokens_revoked"] = await _revoke_access(user.id)
+        await audit(actor, "user.enable" if active else "user.disable", f"user:{user.id}", details, ip)
 
 
 # -- change of email address ------------------------------------------------------------------
 
 
 async def request_email_change(
-    user: User, new_email: str, password: str, settings: Settings
-) -> dict[str, list[str]]:
-    """Mail a confirmation link to the new address; the address changes only when it is used."""
+    user: User, new_email: str, password: str, settings: Settings, ip: str
+) -> tuple[dict[str, list[str]], Verdict | None]:
+    """Mail a confirmation link to the new address; the address changes only when it is used.
+    Returns the problems, and the mail throttle's verdict when it refused."""
     errors: dict[str, list[str]] = {}
     address = normalise_email(new_email)
     if address is None:
@@ -323,13 +487,16 @@ async def request_email_change(
     if not passwords.verify(user.password_hash, password):
         errors["email_password"] = ["password_wrong"]
     if errors or address is None:
-        return errors
+        return errors, None
+    verdict = await allow_mail(settings, "email", ip, address)
+    if not verdict.allowed:
+        return {"new_email": ["mail_limit"]}, verdict
     if await User.exists(email=address):
         # Answer as if it worked; tell the owner of that address instead (no enumeration).
         await enqueue(address, "Permintaan perubahan alamat surel — Raperda Portal",
                       "Seseorang meminta agar alamat surel ini dipakai untuk akun lain di Raperda Portal. "
                       "Alamat ini sudah terdaftar, jadi tidak ada yang berubah.\n")  # fmt: skip
-        return {}
+        return {}, None
     token = await _mail_token(user, "email", dt.timedelta(hours=VERIFY_HOURS), new_email=address)
     await enqueue(
         address,
@@ -337,7 +504,7 @@ async def request_email_change(
         f"Yth. {user.name},\n\nUntuk memakai alamat ini bagi akun Anda di Raperda Portal, buka tautan berikut "
         f"(berlaku {VERIFY_HOURS} jam):\n{settings.base_url}/verifikasi/{token}\n",
     )
-    return {}
+    return {}, None
 
 
 async def confirm_email_change(token: str) -> User | None:

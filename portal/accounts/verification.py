@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tortoise.transactions import in_transaction
+
 from portal.accounts.models import CATEGORIES, User, VerificationRequest
 from portal.accounts.services import audit, now
 
@@ -9,6 +11,7 @@ from portal.accounts.services import audit, now
 async def apply_for_verification(
     user: User, organisation: str, category: str, note: str
 ) -> tuple[VerificationRequest | None, dict[str, list[str]]]:
+    """File a request; one at a time: while one waits for a decision, another is refused."""
     errors: dict[str, list[str]] = {}
     organisation = " ".join(organisation.split())
     if not organisation:
@@ -21,12 +24,21 @@ async def apply_for_verification(
         errors["note"] = ["too_long"]
     if errors:
         return None, errors
-    request = await VerificationRequest.create(
-        user=user, organisation=organisation, category=category, note=note
-    )
-    await audit(
-        user, "verification.apply", f"user:{user.id}", {"organisation": organisation, "category": category}
-    )
+    async with in_transaction():
+        # The user's row, locked (on PostgreSQL; SQLite runs one transaction at a time), so
+        # that two requests sent at once cannot both pass the check below.
+        await User.select_for_update().filter(id=user.id).first()
+        if await VerificationRequest.exists(user_id=user.id, status="pending"):
+            return None, {"verification": ["verification_pending"]}
+        request = await VerificationRequest.create(
+            user=user, organisation=organisation, category=category, note=note
+        )
+        await audit(
+            user,
+            "verification.apply",
+            f"user:{user.id}",
+            {"organisation": organisation, "category": category},
+        )
     return request, {}
 
 

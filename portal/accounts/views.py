@@ -9,28 +9,52 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from portal.accounts import services, tokens, verification
+from portal.accounts.mail_limits import Verdict, allow_mail, refusal_message, retry_headers
 from portal.accounts.models import CATEGORIES, ApiToken, Session, VerificationRequest
 from portal.accounts.web import (
     SESSION_COOKIE,
     client_ip,
     require,
     require_api,
+    session_token,
     set_session_cookie,
 )
-from portal.web.forms import csrf_token, read_form, text, with_csrf_cookie
+from portal.web.forms import (
+    cookie_name,
+    csrf_token,
+    delete_cookie,
+    read_form,
+    set_cookie,
+    text,
+    with_csrf_cookie,
+)
 from portal.web.i18n import Translator
 from portal.web.lang import safe_next
 from portal.web.pages import request_lang
+from portal.web.params import row_id
+
+REGISTRATION_COOKIE = "daftar"  # the registering browser's proof for its activation link
 
 
-def render(request: Request, template: str, status: int = 200, **context: Any) -> Response:
+def render(
+    request: Request, template: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any
+) -> Response:
     """A form page: never cached, with the CSRF token and its cookie."""
     translator = Translator(request_lang(request))
     html = request.app.state.renderer.render(
         template, translator, current_path=request.url.path, csrf=csrf_token(request), **context
     )
-    response = HTMLResponse(html, status_code=status, headers={"cache-control": "no-store"})
+    response = HTMLResponse(
+        html, status_code=status, headers={"cache-control": "no-store", **(headers or {})}
+    )
     return with_csrf_cookie(request, response)
+
+
+def _keep_proof(request: Request, response: Response, proof: str) -> Response:
+    set_cookie(
+        response, REGISTRATION_COOKIE, proof, request.app.state.settings, max_age=services.VERIFY_HOURS * 3600
+    )
+    return response
 
 
 def notice(request: Request, title: str, message: str, status: int = 200, **links: str) -> Response:
@@ -52,40 +76,104 @@ async def register(request: Request) -> Response:
     if password != again:
         result = services.Registration({"password2": ["password_mismatch"]})
     else:
-        result = await services.register(values["name"], values["email"], password, settings)
+        result = await services.register(
+            values["name"], values["email"], password, settings, client_ip(request)
+        )
     if result.errors:
         return render(request, "accounts/register.html", status=400, values=values, errors=result.errors)
-    return notice(
+    if result.refused is not None:
+        return _mail_refused(request, "accounts/register.html", result.refused, values=values, errors={})
+    response = notice(
         request,
         t.gettext("Check your email"),
         t.gettext("If the address is right, a message with a link to activate your account is on its way."),
     )
+    return _keep_proof(request, response, result.proof)
+
+
+def _mail_refused(request: Request, template: str, verdict: Verdict, **context: Any) -> Response:
+    """429: the mail throttle said no; the form again, with what was typed (never a password)."""
+    error = refusal_message(Translator(request_lang(request)), verdict)
+    return render(request, template, status=429, headers=retry_headers(verdict), error=error, **context)
 
 
 async def verify_email(request: Request) -> Response:
+    """A link from a mail: a change of address (confirmed on opening it), or an activation.
+
+    An activation link opened in the browser that registered (it holds the proof cookie)
+    activates at once; anywhere else it asks for the password chosen at registration, so
+    that a link never activates a password the person opening it did not type."""
     t = Translator(request_lang(request))
     token = request.path_params["token"]
-    changed = await services.confirm_email_change(token)
-    if changed is not None:
-        return notice(
-            request,
-            t.gettext("Email address changed"),
-            t.gettext("Your account now uses %(email)s.", email=changed.email),
+    settings = request.app.state.settings
+    opening = request.method in ("GET", "HEAD")
+    if opening:
+        changed = await services.confirm_email_change(token)
+        if changed is not None:
+            return notice(
+                request,
+                t.gettext("Email address changed"),
+                t.gettext("Your account now uses %(email)s.", email=changed.email),
+            )
+    found = await services.activation_link(token)
+    if found is None:
+        return _link_invalid(request)
+    if opening:
+        proof = request.cookies.get(cookie_name(REGISTRATION_COOKIE, settings), "")
+        if not services.proof_matches(settings, token, proof):
+            return render(request, "accounts/activate.html", token=token, error=None)
+        activated = await services.activate(found, found.password_hash)
+        if activated is None:
+            return _link_invalid(request)
+        return _activated(request)
+    form = await read_form(request)
+    outcome = await services.activate_with_password(
+        token, text(form, "password", 2000), client_ip(request), settings
+    )
+    if outcome.outcome == "ok":
+        return _activated(request)
+    if outcome.outcome == "invalid":
+        return _link_invalid(request)
+    if outcome.outcome == "locked":
+        error = t.gettext(
+            "Too many failed attempts from this network address. Try again in %(minutes)s minutes.",
+            minutes=max(1, -(-outcome.retry_after // 60)),
         )
-    user = await services.verify_email(token)
-    if user is None:
-        return notice(
-            request,
-            t.gettext("Link not valid"),
-            t.gettext("This link is invalid or has expired. Ask for a new one."),
-            400,
-        )
+        return render(
+            request, "accounts/activate.html", status=429, headers={"retry-after": str(outcome.retry_after)},
+            token=token, error=error,
+        )  # fmt: skip
+    return render(
+        request,
+        "accounts/activate.html",
+        status=400,
+        token=token,
+        error=t.gettext(
+            "This is not the password chosen when this link was asked for. If you did not create this account, you can register with this address yourself: the account then gets your password once you open the new link."
+        ),
+    )
+
+
+def _link_invalid(request: Request) -> Response:
+    t = Translator(request_lang(request))
     return notice(
+        request,
+        t.gettext("Link not valid"),
+        t.gettext("This link is invalid or has expired. Ask for a new one."),
+        400,
+    )
+
+
+def _activated(request: Request) -> Response:
+    t = Translator(request_lang(request))
+    response = notice(
         request,
         t.gettext("Email address verified"),
         t.gettext("Your account is active. You can sign in now."),
         masuk="/masuk",
     )
+    delete_cookie(response, REGISTRATION_COOKIE, request.app.state.settings)
+    return response
 
 
 # -- signing in and out -----------------------------------------------------------------
@@ -101,7 +189,7 @@ async def login(request: Request) -> Response:
     settings = request.app.state.settings
     result = await services.authenticate(email, text(form, "password", 2000), client_ip(request), settings)
     if result.outcome == "ok" and result.user is not None:
-        previous = request.cookies.get(SESSION_COOKIE)
+        previous = session_token(request)
         if previous:
             await services.end_session(previous)  # rotate: never reuse a session across a login
         token = await services.start_session(
@@ -110,33 +198,50 @@ async def login(request: Request) -> Response:
         response = RedirectResponse(safe_next(text(form, "next", 500) or target), status_code=303)
         set_session_cookie(request, response, token)
         return response
+    headers: dict[str, str] = {}
+    proof = ""
     if result.outcome == "locked":
         error = t.gettext(
-            "Too many failed attempts. Sign-in is locked for %(minutes)s minutes; try again later or reset your password.",
+            "Too many failed attempts from this network address. Signing in to this account from here is locked for %(minutes)s minutes; try again later or reset your password.",
             minutes=result.minutes,
         )
         status = 429
+        headers = {"retry-after": str(result.retry_after)}
     elif result.outcome == "unverified" and result.user is not None:
-        await services.send_verification(result.user, settings)
-        error = t.gettext("Your email address is not verified yet: we have sent the activation link again.")
-        status = 403
+        verdict = await allow_mail(settings, "activation", client_ip(request), result.user.email)
+        if verdict.allowed:
+            token = await services.send_verification(result.user, settings)
+            proof = services.registration_proof(settings, token)
+            error = t.gettext(
+                "Your email address is not verified yet: we have sent the activation link again."
+            )
+            status = 403
+        else:
+            error = t.gettext(
+                "Your email address is not verified yet. The activation link has been sent several times already: look for it in your mailbox (and its spam folder), or try again in %(minutes)s minutes.",
+                minutes=max(1, -(-verdict.retry_after // 60)),
+            )
+            status = 429
+            headers = retry_headers(verdict)
     else:
         error = t.gettext("The email address or the password is not correct.")
         status = 400
-    return render(
-        request, "accounts/login.html", status=status, values={"email": email}, error=error, next=target
-    )
+    page = render(
+        request, "accounts/login.html", status=status, headers=headers, values={"email": email}, error=error,
+        next=target,
+    )  # fmt: skip
+    return _keep_proof(request, page, proof) if proof else page
 
 
 async def logout(request: Request) -> Response:
     if request.method == "GET":
         return render(request, "accounts/logout.html")
     await read_form(request)
-    token = request.cookies.get(SESSION_COOKIE)
+    token = session_token(request)
     if token:
         await services.end_session(token)
     response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    delete_cookie(response, SESSION_COOKIE, request.app.state.settings)
     return response
 
 
@@ -145,7 +250,10 @@ async def forgot_password(request: Request) -> Response:
     if request.method == "GET":
         return render(request, "accounts/forgot.html", values={})
     form = await read_form(request)
-    await services.request_reset(text(form, "email", 254), request.app.state.settings)
+    values = {"email": text(form, "email", 254)}
+    verdict = await services.request_reset(values["email"], request.app.state.settings, client_ip(request))
+    if not verdict.allowed:
+        return _mail_refused(request, "accounts/forgot.html", verdict, values=values)
     return notice(
         request,
         t.gettext("Check your email"),
@@ -191,21 +299,24 @@ async def _account_page(
     errors: dict[str, list[str]] | None = None,
     values: dict[str, str] | None = None,
     new_token: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     sessions = await Session.filter(user_id=user.id, revoked_at=None).order_by("-last_seen_at").limit(50)
     requests = await VerificationRequest.filter(user_id=user.id).order_by("-id").limit(10)
-    tokens = await ApiToken.filter(user_id=user.id, revoked_at=None).order_by("-id").limit(50)
+    api_tokens = await ApiToken.filter(user_id=user.id, revoked_at=None).order_by("-id").limit(50)
     return render(
         request,
         "accounts/account.html",
         status=status,
+        headers=headers,
         user=user,
         session=session,
         sessions=sessions,
         verification_requests=requests,
-        tokens=tokens,
+        tokens=api_tokens,
         new_token=new_token,
         categories=CATEGORIES,
+        scopes=tokens.scopes_for(user),
         can_apply=user.role == "publik" and not any(r.status == "pending" for r in requests),
         errors=errors or {},
         values=values or {},
@@ -234,8 +345,9 @@ async def account_tokens(request: Request) -> Response:
     form = await read_form(request)
     if text(form, "action", 20) == "revoke":
         raw = text(form, "token", 20)
-        if raw.isdigit():
-            await tokens.revoke_token(user, int(raw))
+        token_id = row_id(raw)
+        if token_id:
+            await tokens.revoke_token(user, token_id)
         return RedirectResponse("/akun?disimpan=token", status_code=303)
     values = {"token_name": text(form, "token_name", 100), "scope": text(form, "scope", 10)}
     plain, errors = await tokens.create_token(user, values["token_name"], values["scope"])
@@ -249,10 +361,14 @@ async def account_password(request: Request) -> Response:
     user, session = await require(request, "account")
     form = await read_form(request)
     new, again = text(form, "new", 2000), text(form, "new2", 2000)
+    # The form shows the choice (checked by default); a form without it ends them too.
+    revoke_others = bool(text(form, "revoke_others", 5)) or not text(form, "revoke_choice", 5)
     errors = (
         {"new2": ["password_mismatch"]}
         if new != again
-        else await services.change_password(user, text(form, "current", 2000), new, session.id)
+        else await services.change_password(
+            user, text(form, "current", 2000), new, session.id, revoke_others=revoke_others
+        )
     )
     if errors:
         return await _account_page(request, user, session, status=400, errors=errors)
@@ -263,9 +379,14 @@ async def account_email(request: Request) -> Response:
     user, session = await require(request, "account")
     form = await read_form(request)
     values = {"new_email": text(form, "new_email", 254)}
-    errors = await services.request_email_change(
-        user, values["new_email"], text(form, "email_password", 2000), request.app.state.settings
-    )
+    errors, refused = await services.request_email_change(
+        user, values["new_email"], text(form, "email_password", 2000), request.app.state.settings,
+        client_ip(request),
+    )  # fmt: skip
+    if refused is not None:
+        return await _account_page(
+            request, user, session, status=429, errors=errors, values=values, headers=retry_headers(refused)
+        )
     if errors:
         return await _account_page(request, user, session, status=400, errors=errors, values=values)
     return RedirectResponse("/akun?disimpan=surel", status_code=303)
@@ -275,8 +396,9 @@ async def account_sessions(request: Request) -> Response:
     user, _session = await require(request, "account")
     form = await read_form(request)
     target = text(form, "session", 20)
-    if target.isdigit():
-        await Session.filter(id=int(target), user_id=user.id, revoked_at=None).update(
+    session_id = row_id(target)
+    if session_id:
+        await Session.filter(id=session_id, user_id=user.id, revoked_at=None).update(
             revoked_at=services.now()
         )
     return RedirectResponse("/akun?disimpan=sesi", status_code=303)
@@ -300,7 +422,7 @@ async def account_verification(request: Request) -> Response:
 
 routes = [
     Route("/daftar", register, methods=["GET", "POST"], name="register"),
-    Route("/verifikasi/{token}", verify_email, name="verify_email"),
+    Route("/verifikasi/{token}", verify_email, methods=["GET", "POST"], name="verify_email"),
     Route("/masuk", login, methods=["GET", "POST"], name="login"),
     Route("/keluar", logout, methods=["GET", "POST"], name="logout"),
     Route("/lupa-sandi", forgot_password, methods=["GET", "POST"], name="forgot_password"),

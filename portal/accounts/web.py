@@ -1,4 +1,10 @@
-"""Who is asking, for handlers: the session cookie, the actor, and the policy check."""
+"""Who is asking, for handlers: the session cookie, the actor, and the policy check.
+
+A personal API token (``Authorization: Bearer rp_…``) is accepted only on the JSON API
+(paths ending in ``.json``): on any other route — HTML pages, CSV/DOCX/XLSX downloads,
+attachments — a valid token is refused with 403, and a token that is not valid gets 401.
+A token's actor carries its scope, so the policy can withhold what a session may see
+(personal data needs the scope "pribadi", see ``policy.can``)."""
 
 from __future__ import annotations
 
@@ -11,8 +17,14 @@ from starlette.responses import RedirectResponse, Response
 from portal.accounts import services, tokens
 from portal.accounts.models import Session, User
 from portal.accounts.policy import ANONYMOUS_ACTOR, Actor, Permission, can
+from portal.web.forms import SESSION_COOKIE, cookie_name, set_cookie
 
-SESSION_COOKIE = "sesi"
+__all__ = ["SESSION_COOKIE", "LoginRequired", "identify", "require", "require_api"]
+
+
+def is_api_path(path: str) -> bool:
+    """The JSON API: the ``.json`` twins of pages and the API's own paths."""
+    return path.endswith(".json")
 
 
 class LoginRequired(Exception):
@@ -31,11 +43,13 @@ async def identify(request: Request) -> tuple[Actor, User | None, Session | None
         if found_token is None:
             raise HTTPException(status_code=401, headers={"www-authenticate": "Bearer"})
         api_token, token_owner = found_token
+        if not is_api_path(request.url.path):
+            raise HTTPException(status_code=403, detail="API tokens work only on the JSON API")
         request.state.api_token = api_token
-        identity = (Actor(token_owner.id, token_owner.role), token_owner, None)
+        identity = (Actor(token_owner.id, token_owner.role, api_token.scope), token_owner, None)
         request.state.identity = identity
         return identity
-    token = request.cookies.get(SESSION_COOKIE)
+    token = session_token(request)
     if token:
         found = await services.session_user(token)
         if found is not None:
@@ -67,14 +81,14 @@ async def require_api(request: Request, permission: Permission) -> User:
     return user
 
 
+def session_token(request: Request) -> str | None:
+    """The session cookie's value (``__Host-sesi`` under HTTPS, ``sesi`` otherwise)."""
+    return request.cookies.get(cookie_name(SESSION_COOKIE, request.app.state.settings))
+
+
 def set_session_cookie(request: Request, response: Response, token: str) -> None:
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=services.SESSION_DAYS * 24 * 3600,
-        httponly=True,
-        samesite="lax",
-        secure=bool(request.app.state.settings.https),
+    set_cookie(
+        response, SESSION_COOKIE, token, request.app.state.settings, max_age=services.SESSION_DAYS * 24 * 3600
     )
 
 

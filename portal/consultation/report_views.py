@@ -76,10 +76,13 @@ async def dim_download(request: Request) -> Response:
     cached = await cached_version(request)
     rows = [row.cells() for row in await dim.dim(cached.version, cached.document)]
     heading, sub = _dim_heading(cached)
+    pools = request.app.state.executors
     if request.url.path.endswith(".xlsx"):
-        body = table_xlsx("DIM", heading, sub, dim.DIM_HEADERS, (8, 50, 60, 50, 24, 14), rows)
+        widths = (8, 50, 60, 50, 24, 14)
+        body = await pools.run("export", table_xlsx, "DIM", heading, sub, dim.DIM_HEADERS, widths, rows)
         return _download(body, XLSX, _name(cached, "dim", "xlsx"))
-    body = table_docx(heading, sub, dim.DIM_HEADERS, (1.6, 8.0, 8.4, 6.4, 2.9, 1.7), rows)
+    widths_cm = (1.6, 8.0, 8.4, 6.4, 2.9, 1.7)
+    body = await pools.run("export", table_docx, heading, sub, dim.DIM_HEADERS, widths_cm, rows)
     return _download(body, DOCX, _name(cached, "dim", "docx"))
 
 
@@ -213,8 +216,10 @@ async def report(request: Request) -> Response:
             add_heading(document, title)
             add_table(document, ("Uraian", "Jumlah"), (20.0, 4.0), [(k, str(n)) for k, n in labelled[key]])
         add_heading(document, "Matriks tanggapan")
-        add_table(document, MATRIX_HEADERS, (3.2, 3.0, 8.0, 2.8, 6.0, 6.0), matrix)
-        return _download(to_bytes(document), DOCX, _name(cached, "laporan-konsultasi", "docx"))
+        pools = request.app.state.executors  # a row per comment, then the file: in the export pool
+        await pools.run("export", add_table, document, MATRIX_HEADERS, (3.2, 3.0, 8.0, 2.8, 6.0, 6.0), matrix)
+        body = await pools.run("export", to_bytes, document)
+        return _download(body, DOCX, _name(cached, "laporan-konsultasi", "docx"))
     t = Translator(request_lang(request))
     base = version_url(version.regulation.slug, version.versi)
     extra = {

@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0012_throttle')]
+    dependencies = [('models', '0013_account_hardening')]
 
     initial = False
 

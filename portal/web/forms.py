@@ -1,8 +1,13 @@
 """Forms: CSRF protection, reading bodies within limits, and messages for errors.
 
-CSRF: a random value in the 'csrf' cookie (SameSite=Lax, HttpOnly) and, in each
-form, its HMAC under the secret key; a POST is refused (403) unless they match
-and, when the browser says where the request comes from, it comes from here.
+CSRF: for a browser with a session cookie, each form carries the HMAC (secret key)
+of that session's token, so the form token is bound to the session and a cookie
+planted by someone else is worth nothing. A browser without a session gets a random
+value in the 'csrf' cookie (SameSite=Lax, HttpOnly) and, in each form, its HMAC
+(double submit). A POST is refused (403) unless the token matches and, when the
+browser says where the request comes from, it comes from here. Under HTTPS the
+cookies are named ``__Host-…`` (Secure, Path=/, no Domain), so that no other host
+— a sibling subdomain, a plain-HTTP impostor — can set them.
 """
 
 from __future__ import annotations
@@ -16,10 +21,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from portal.config import Settings
 from portal.web.i18n import N_
 
 CSRF_COOKIE = "csrf"
 CSRF_FIELD = "csrf_token"
+SESSION_COOKIE = "sesi"  # set by portal.accounts.web; named here because the CSRF token binds to it
 
 # Error keys → messages (English ids; the Indonesian catalog translates them).
 MESSAGES: dict[str, str] = {
@@ -37,6 +44,8 @@ MESSAGES: dict[str, str] = {
     "token_invalid": N_("This link is invalid or has expired. Ask for a new one."),
     "role_invalid": N_("Unknown role."),
     "choice_invalid": N_("Choose one of the options."),
+    "mail_limit": N_("Too many messages have been asked for: nothing was sent. Please try again later."),
+    "verification_pending": N_("You already have a verification request waiting for a decision."),
 }
 
 
@@ -44,22 +53,55 @@ def _sign(secret: str, value: str) -> str:
     return hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
+def cookie_name(name: str, settings: Settings) -> str:
+    """``name``, prefixed ``__Host-`` under HTTPS (the browser then insists on Secure,
+    Path=/ and no Domain, so no other host can plant or overwrite the cookie)."""
+    return f"__Host-{name}" if settings.https else name
+
+
+def set_cookie(
+    response: Response, name: str, value: str, settings: Settings, max_age: int | None = None
+) -> None:
+    """A cookie of the portal: HttpOnly, SameSite=Lax, Path=/, and Secure under HTTPS."""
+    response.set_cookie(
+        cookie_name(name, settings), value, max_age=max_age, path="/", httponly=True, samesite="lax",
+        secure=settings.https,
+    )  # fmt: skip
+
+
+def delete_cookie(response: Response, name: str, settings: Settings) -> None:
+    response.delete_cookie(
+        cookie_name(name, settings), path="/", httponly=True, samesite="lax", secure=settings.https
+    )
+
+
+def _expected(request: Request) -> str:
+    """The token this request's forms must carry ("" when there is none yet)."""
+    settings: Settings = request.app.state.settings
+    session = request.cookies.get(cookie_name(SESSION_COOKIE, settings))
+    if session:
+        return _sign(settings.secret_key, f"session\x1f{session}")
+    cookie = request.cookies.get(cookie_name(CSRF_COOKIE, settings)) or getattr(
+        request.state, "new_csrf", None
+    )
+    return _sign(settings.secret_key, f"anonymous\x1f{cookie}") if cookie and len(cookie) >= 32 else ""
+
+
 def csrf_token(request: Request) -> str:
-    """The token to put in a form; remembers a new cookie value on request.state."""
-    cookie = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
-    if not cookie or len(cookie) < 32:
-        cookie = secrets.token_urlsafe(32)
-        request.state.new_csrf = cookie
-    return _sign(request.app.state.settings.secret_key, cookie)
+    """The token to put in a form; remembers a new cookie value on request.state when a
+    browser without a session has none yet."""
+    expected = _expected(request)
+    if expected:
+        return expected
+    request.state.new_csrf = secrets.token_urlsafe(32)
+    return _expected(request)
 
 
 def with_csrf_cookie(request: Request, response: Response) -> Response:
     """Set the cookie when this request made a new value for it."""
     value = getattr(request.state, "new_csrf", None)
     if value:
-        response.set_cookie(
-            CSRF_COOKIE, value, httponly=True, samesite="lax", secure=bool(request.app.state.settings.https)
-        )
+        set_cookie(response, CSRF_COOKIE, value, request.app.state.settings)
     return response
 
 
@@ -85,14 +127,15 @@ async def read_form(request: Request, *, files: int = 0, max_part_size: int = 10
 
 
 def check_csrf(request: Request, form: FormData) -> None:
-    """403 unless the form carries the token matching the cookie (see the module's note)."""
+    """403 unless the form carries the token bound to the session, or matching the
+    cookie of a browser without one (see the module's note)."""
     if getattr(request.state, "api_token", None) is not None:
         return  # an Authorization header is never sent by a browser on its own: no CSRF
-    cookie = request.cookies.get(CSRF_COOKIE, "")
+    request.state.new_csrf = None  # only what the browser sent counts here
+    expected = _expected(request)
     sent = form.get(CSRF_FIELD)
-    expected = _sign(request.app.state.settings.secret_key, cookie) if cookie else ""
     if (
-        not cookie
+        not expected
         or not isinstance(sent, str)
         or not hmac.compare_digest(sent, expected)
         or not _same_origin(request)

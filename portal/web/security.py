@@ -1,8 +1,12 @@
-"""Security headers on every response (a pure ASGI middleware, cheap on the hot path)."""
+"""Security headers on every response (a pure ASGI middleware, cheap on the hot path), the
+request body limit, and the filter that keeps secrets in URLs out of the access log."""
 
 from __future__ import annotations
 
+import copy
+import logging
 import re
+from typing import Any
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -110,3 +114,40 @@ async def _too_large(send: Send) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+# -- secrets in URLs, out of the access log -----------------------------------------------
+
+# One-time tokens travel in links: /verifikasi/<token>, /atur-sandi/<token>, and receipt
+# keys (?k=…) or any ?token=…. The access log must never hold them.
+_SECRET_PATHS = re.compile(r"(/(?:verifikasi|atur-sandi)/)[^/?#\s]+")
+_SECRET_PARAMS = re.compile(r"([?&](?:k|token)=)[^&#\s]*", re.IGNORECASE)
+MASK = "***"
+
+
+def mask_secrets(path: str) -> str:
+    """``path`` (with its query string) with the secrets it carries replaced by ``***``."""
+    return _SECRET_PARAMS.sub(rf"\g<1>{MASK}", _SECRET_PATHS.sub(rf"\g<1>{MASK}", path))
+
+
+class MaskSecretsFilter(logging.Filter):
+    """For uvicorn's access log: its records carry (client, method, path with query,
+    HTTP version, status) as arguments; the path is masked before it is formatted."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], mask_secrets(args[2]), *args[3:])
+        elif isinstance(record.msg, str):
+            record.msg = mask_secrets(record.msg)
+        return True
+
+
+def access_log_config() -> dict[str, Any]:
+    """uvicorn's logging configuration, with ``MaskSecretsFilter`` on the access log."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["mask_secrets"] = {"()": MaskSecretsFilter}
+    config["handlers"]["access"].setdefault("filters", []).append("mask_secrets")
+    return config
