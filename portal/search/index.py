@@ -13,8 +13,10 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -53,18 +55,37 @@ def schema() -> Schema:
     )
 
 
+@dataclass
+class _Slot:
+    """One thread's searcher: which index directory and generation it reads."""
+
+    name: str | None = None
+    index: Any = None
+    searcher: Searcher | None = None
+    generation: tuple[str, int] = ("", -1)
+    depth: int = 0  # nested ``with index.searcher()`` in this thread: reopen only at 0
+
+
 class SearchIndex:
-    """The index of one portal: open for reading in this process, reopened when changed."""
+    """The index of one portal: open for reading in this process, reopened when changed.
+
+    Each thread has a searcher of its own (Whoosh's searchers and readers keep file
+    positions and per-searcher state: one must not be used by two threads at once), so
+    searches run in parallel with no lock held while they run. What is worth keeping
+    is shared by all of them: ``kept`` per index generation, ``segments`` and
+    ``postings`` per segment (segments never change). A lock guards only the short
+    bookkeeping (which threads have searchers, which generations are kept)."""
+
+    KEPT_GENERATIONS = 3  # generations whose ``kept`` dictionaries stay (threads lag a commit behind)
 
     def __init__(self, data_dir: Path, postings_bytes: int | None = None) -> None:
         self.root = data_dir / "search"
-        self._lock = threading.Lock()
-        self._name: str | None = None
-        self._index: Any = None
-        self._searcher: Searcher | None = None
+        self._lock = threading.Lock()  # the bookkeeping below, never a search
+        self._local = threading.local()
+        self._slots: dict[int, _Slot] = {}  # by thread id, to close them all
         # What is worth keeping while the index does not change (the set of documents in
-        # the latest versions, for one): emptied whenever the searcher is reopened.
-        self.kept: dict[object, Any] = {}
+        # the latest versions, for one), per generation: ``kept_for(searcher)``.
+        self._kept: OrderedDict[tuple[str, int], dict[object, Any]] = OrderedDict()
         # Per segment (segments never change; a commit adds one, a merge replaces some):
         # field lengths and facet value ordinals, kept across generations (``scoring.Segment``).
         self.segments: dict[str, Segment] = {}
@@ -103,42 +124,93 @@ class SearchIndex:
         return folder
 
     # -- reading ----------------------------------------------------------------------
+    def _slot(self) -> _Slot:
+        slot: _Slot | None = getattr(self._local, "slot", None)
+        if slot is None:
+            slot = self._local.slot = _Slot()
+            with self._lock:
+                self._slots[threading.get_ident()] = slot
+        return slot
+
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:
-        """A searcher on the latest committed state (one at a time in this process)."""
-        with self._lock:
-            folder = self.ensure()
-            if self._name != folder.name or self._searcher is None:
-                if self._searcher is not None:
-                    self._searcher.close()
-                self._index = whoosh_index.open_dir(str(folder))
-                self._searcher = self._index.searcher()
-                self._name = folder.name
-                self.kept.clear()
-                self.segments.clear()
+        """This thread's searcher on the latest committed state (other threads search
+        at the same time with theirs)."""
+        slot = self._slot()
+        searcher = self._refresh(slot) if slot.depth == 0 or slot.searcher is None else slot.searcher
+        slot.depth += 1
+        try:
+            yield searcher
+        finally:
+            slot.depth -= 1
+
+    def _refresh(self, slot: _Slot) -> Searcher:
+        folder = self.ensure()
+        searcher = slot.searcher
+        if slot.name != folder.name or searcher is None:
+            if searcher is not None:
+                searcher.close()
+            slot.index = whoosh_index.open_dir(str(folder))
+            slot.searcher = searcher = slot.index.searcher()
+            slot.name = folder.name
+            if not self._opened(slot, searcher, new_dir=True):
+                self.segments.clear()  # another directory (reindex): nothing carries over
                 self.postings.clear()
-            elif not self._searcher.up_to_date():
-                # Opened afresh, not refresh()ed: whoosh's refresh reuses the reader of a
-                # segment even when documents of it were deleted since (a hidden comment
-                # would stay findable), and cannot refresh an empty index.
-                self._searcher.close()
-                self._searcher = self._index.searcher()
-                self.kept.clear()
-                live = {segment_id(sub.reader()) for sub, _ in self._searcher.leaf_searchers()}
+        elif not searcher.up_to_date():
+            # Opened afresh, not refresh()ed: whoosh's refresh reuses the reader of a
+            # segment even when documents of it were deleted since (a hidden comment
+            # would stay findable), and cannot refresh an empty index.
+            searcher.close()
+            slot.searcher = searcher = slot.index.searcher()
+            if not self._opened(slot, searcher, new_dir=False):
+                live = {segment_id(sub.reader()) for sub, _ in searcher.leaf_searchers()}
                 for gone in set(self.segments) - live:
-                    del self.segments[gone]
+                    self.segments.pop(gone, None)
                 self.postings.retain(live)
-            yield self._searcher
+        return searcher
+
+    def _opened(self, slot: _Slot, searcher: Searcher, new_dir: bool) -> bool:
+        """Note the generation ``slot`` now reads; whether some thread had it already
+        (then the shared caches are already pruned for it)."""
+        generation = (slot.name or "", _generation(searcher))
+        slot.generation = generation
+        with self._lock:
+            known = generation in self._kept
+            if not known:
+                if new_dir:
+                    self._kept.clear()
+                self._kept[generation] = {}
+                while len(self._kept) > self.KEPT_GENERATIONS:
+                    self._kept.popitem(last=False)
+            return known
+
+    def kept_for(self, searcher: Searcher) -> dict[object, Any]:
+        """What is kept for the generation ``searcher`` reads (a searcher of this thread)."""
+        slot = self._slot()
+        with self._lock:
+            if slot.searcher is searcher and slot.generation in self._kept:
+                return self._kept[slot.generation]
+        return {}  # a generation no longer kept: computed for this search only
+
+    @property
+    def kept(self) -> dict[object, Any]:
+        """What is kept for the newest generation opened (for tests and benchmarks)."""
+        with self._lock:
+            return next(reversed(self._kept.values())) if self._kept else {}
 
     def close(self) -> None:
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
-                self._name = None
-                self.kept.clear()
-                self.segments.clear()
-                self.postings.clear()
+            slots = list(self._slots.values())
+            self._slots.clear()
+            self._kept.clear()
+        for slot in slots:
+            if slot.searcher is not None:
+                slot.searcher.close()
+                slot.searcher = None
+                slot.name = None
+        self._local = threading.local()
+        self.segments.clear()
+        self.postings.clear()
 
     # -- writing ------------------------------------------------------------------------
     @contextmanager
@@ -161,3 +233,9 @@ class SearchIndex:
 
     def open_for_writing(self, folder: Path | None = None) -> Any:
         return whoosh_index.open_dir(str(folder or self.ensure()))
+
+
+def _generation(searcher: Searcher) -> int:
+    """The index generation (TOC number) a searcher reads; -1 for an empty index."""
+    generation = searcher.reader().generation()
+    return int(generation) if generation is not None else -1

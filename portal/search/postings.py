@@ -17,6 +17,7 @@ the searcher is reopened (``SearchIndex.searcher``).
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from whoosh.codec.whoosh3 import W3LeafMatcher  # type: ignore[import-untyped]
+
+from portal.search.budget import UNBOUNDED, Deadline
 
 DEFAULT_MB = 64
 Key = tuple[str, str, bytes]  # (segment id, field, text as indexed)
@@ -59,8 +62,11 @@ class TermPostings:
         return owner, self.positions[np.arange(total, dtype=np.int64) + shift]
 
 
-def read(reader: Any, field: str, text: bytes, positions: bool) -> TermPostings:
-    """Decode a term's postings in one segment (every document, deleted ones too)."""
+def read(
+    reader: Any, field: str, text: bytes, positions: bool, deadline: Deadline = UNBOUNDED
+) -> TermPostings:
+    """Decode a term's postings in one segment (every document, deleted ones too),
+    checking ``deadline`` as the blocks are read."""
     fieldobj = reader.schema[field]
     matcher = reader._terms.matcher(field, text, fieldobj.format)
     deltas: list[int] = []
@@ -69,7 +75,11 @@ def read(reader: Any, field: str, text: bytes, positions: bool) -> TermPostings:
     plain = True  # every weight 1.0
     if type(matcher) is W3LeafMatcher and not matcher._byteids:
         previous = 0
+        blocks = 0
         while matcher.is_active():
+            blocks += 1
+            if not blocks % 16:
+                deadline.check()
             matcher._read_data()
             block_ids, block_weights, block_values = matcher._data
             first = len(deltas)
@@ -92,6 +102,8 @@ def read(reader: Any, field: str, text: bytes, positions: bool) -> TermPostings:
     else:  # postings inlined in the term info (a term of one document), or another codec
         found: list[int] = []
         while matcher.is_active():
+            if not len(found) % 1024:
+                deadline.check()
             found.append(matcher.id())
             weights.append(matcher.weight())
             if positions:
@@ -101,16 +113,20 @@ def read(reader: Any, field: str, text: bytes, positions: bool) -> TermPostings:
         plain = all(w == 1.0 for w in weights)
     out = TermPostings(ids, None if plain else np.array(weights, dtype=np.float64))
     if positions:
-        out.starts, out.positions = _positions(values)
+        out.starts, out.positions = _positions(values, deadline)
     return out
 
 
-def _positions(values: Iterable[bytes]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+def _positions(
+    values: Iterable[bytes], deadline: Deadline = UNBOUNDED
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Whoosh's ``Positions`` values (a 4-byte count, then a pickled list of deltas)
     decoded as ``formats.Positions.decode_positions`` does, into one flat array."""
     codes: list[int] = []
     counts: list[int] = []
     for value in values:
+        if not len(counts) % 2048:
+            deadline.check()
         if not value.endswith(b"."):
             value += b"."
         deltas = loads(value[4:])  # noqa: S301 - Whoosh's own posting format, written by this index's writer
@@ -126,31 +142,44 @@ def _positions(values: Iterable[bytes]) -> tuple[NDArray[np.int64], NDArray[np.i
 
 
 class PostingCache:
-    """Decoded postings by (segment, field, text), at most ``limit`` bytes, LRU."""
+    """Decoded postings by (segment, field, text), at most ``limit`` bytes, LRU.
+
+    Shared by the threads that search: a lock guards the entries and their size, and
+    is never held while decoding (two threads missing the same term both decode it;
+    the second to finish keeps its copy)."""
 
     def __init__(self, limit: int | None = None) -> None:
         self.limit = DEFAULT_MB * 1024 * 1024 if limit is None else max(0, limit)
         self.size = 0
         self.entries: OrderedDict[Key, TermPostings] = OrderedDict()
         self.reads = 0  # decodings (misses), for tests and the benchmark
+        self._lock = threading.Lock()
 
     def get(
-        self, segment: str, reader: Any, field: str, text: bytes, positions: bool = False
+        self,
+        segment: str,
+        reader: Any,
+        field: str,
+        text: bytes,
+        positions: bool = False,
+        deadline: Deadline = UNBOUNDED,
     ) -> TermPostings:
         key = (segment, field, text)
-        found = self.entries.get(key)
-        if found is not None and (found.positions is not None or not positions):
-            self.entries.move_to_end(key)
-            return found
-        self.reads += 1
-        if found is not None:
-            self._drop(key)
-        fresh = read(reader, field, text, positions)
+        with self._lock:
+            found = self.entries.get(key)
+            if found is not None and (found.positions is not None or not positions):
+                self.entries.move_to_end(key)
+                return found
+            self.reads += 1
+        fresh = read(reader, field, text, positions, deadline)  # outside the lock
         if fresh.nbytes <= self.limit:
-            self.entries[key] = fresh
-            self.size += fresh.nbytes
-            while self.size > self.limit:
-                self._drop(next(iter(self.entries)))
+            with self._lock:
+                if key in self.entries:
+                    self._drop(key)
+                self.entries[key] = fresh
+                self.size += fresh.nbytes
+                while self.size > self.limit:
+                    self._drop(next(iter(self.entries)))
         return fresh
 
     def _drop(self, key: Key) -> None:
@@ -158,12 +187,14 @@ class PostingCache:
 
     def retain(self, segments: set[str]) -> None:
         """Forget the postings of segments not in ``segments`` (merged away)."""
-        for key in [k for k in self.entries if k[0] not in segments]:
-            self._drop(key)
+        with self._lock:
+            for key in [k for k in self.entries if k[0] not in segments]:
+                self._drop(key)
 
     def clear(self) -> None:
-        self.entries.clear()
-        self.size = 0
+        with self._lock:
+            self.entries.clear()
+            self.size = 0
 
 
 STRIDE = 1 << 32  # (row, position) packed in one int64: positions stay far below 2**32

@@ -18,9 +18,19 @@ documents and that walk is most of a search. Here a term's postings come decoded
   cached postings: the words must stand at p, p + 1, … (``postings.phrase_rows``); the
   score is Whoosh's, the words' BM25F scores added as its binary ``IntersectionMatcher``
   tree adds them.
-* Anything else (fuzzy terms, ``Every``, a ``Not`` alone, a phrase with slop …) is left
-  to Whoosh's own matcher for that part of the query, stepped document by document as
-  its collector would, so its scores are Whoosh's.
+* ``FuzzyTerm``: in each segment, the words of that segment within its edit distance
+  (Whoosh's ``terms_within``), then as Whoosh's ``MultiTerm.matcher``: one word alone
+  is that term (without the fuzzy term's boost, as Whoosh), several are their ``Or``
+  with the boost.
+* ``Every``: every live document, scoring its boost (Whoosh's ``ListMatcher``); a
+  ``Not`` alone: every live document but the child's, scoring 1.0 (``InverseMatcher``).
+* Anything else (a phrase with slop …) is left to Whoosh's own matcher for that part
+  of the query, stepped document by document as its collector would, so its scores
+  are Whoosh's.
+
+Every part checks the query's ``budget.Deadline`` (so do the decoding of postings and
+the stepping of a Whoosh matcher, every few hundred documents): a query past its time
+budget stops with ``budget.TooBroad`` wherever it is.
 
 Deleted documents are left out as Whoosh leaves them out. Which query terms matched
 which documents is kept too (``terms=True`` in Whoosh): the snippets highlight those.
@@ -35,11 +45,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from whoosh import query as wq  # type: ignore[import-untyped]
+from whoosh.codec.base import Automata  # type: ignore[import-untyped]
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield  # type: ignore[import-untyped]
 from whoosh.formats import Positions  # type: ignore[import-untyped]
+from whoosh.reading import SegmentReader  # type: ignore[import-untyped]
 from whoosh.scoring import BM25FScorer, WeightScorer  # type: ignore[import-untyped]
 from whoosh.util.numeric import byte_to_length  # type: ignore[import-untyped]
 
+from portal.search.budget import UNBOUNDED, Deadline
 from portal.search.postings import PostingCache, TermPostings, phrase_rows
 
 Term = tuple[str, bytes]  # (field, text as indexed), as Whoosh names a term
@@ -107,9 +120,16 @@ class Scorer:
     """Scores queries on one searcher; ``segments`` (segment id → ``Segment``) and
     ``postings`` are kept by the caller across searches."""
 
-    def __init__(self, searcher: Any, segments: dict[str, Segment], postings: PostingCache) -> None:
+    def __init__(
+        self,
+        searcher: Any,
+        segments: dict[str, Segment],
+        postings: PostingCache,
+        deadline: Deadline = UNBOUNDED,
+    ) -> None:
         self.searcher = searcher
         self.postings = postings
+        self.deadline = deadline
         self.leaves: list[Leaf] = []
         for sub, offset in searcher.leaf_searchers():
             reader = sub.reader()
@@ -127,19 +147,26 @@ class Scorer:
     def find(self, query: Any, within: Ids | None = None) -> Found:
         """The documents ``query`` matches (only those ``within``, when given: an
         ``And`` looks for its other parts only among the documents of its rarest)."""
+        self.deadline.check()
         if isinstance(query, wq.Term):
             return self._term(query, within)
         if query is wq.NullQuery or isinstance(query, wq.NullQuery.__class__):
             return Found()
+        if type(query) is wq.FuzzyTerm:
+            return self._fuzzy(query, within)
+        if type(query) is wq.Every and query.fieldname is None:
+            return self._every(within, query.boost, None)
+        if type(query) is wq.Not:
+            return self._every(within, 1.0, query.query)
         if type(query) is wq.Or and not query.scale and not query.minmatch:
-            return _boosted(_or([self.find(q, within) for q in query.subqueries]), query.boost)
+            return _boosted(_or([self.find(q, within) for q in query.subqueries], self.size), query.boost)
         if type(query) is wq.And:
             return _boosted(self._and(query.subqueries, within), query.boost)
         if type(query) is wq.AndNot:
             kept = self.find(query.a, within)
             if not len(kept.ids):
                 return kept
-            keep = ~np.isin(kept.ids, self.find(query.b, kept.ids).ids, assume_unique=True)
+            keep = ~members(self.find(query.b, kept.ids).ids, kept.ids)
             return Found(kept.ids[keep], kept.scores[keep], kept.terms)
         if type(query) is wq.Phrase and query.slop == 1 and len(query.words) > 1:
             schema = self.searcher.schema
@@ -177,7 +204,7 @@ class Scorer:
         score[bytes_ == 0] = 0.0
         return np.asarray(score, dtype=np.float64)
 
-    def _term(self, query: Any, within: Ids | None) -> Found:
+    def _term(self, query: Any, within: Ids | None, leaves: list[Leaf] | None = None) -> Found:
         schema = self.searcher.schema
         name = query.fieldname
         if name not in schema:
@@ -190,18 +217,20 @@ class Scorer:
             self.partial.add((name, text))
         ids: list[Ids] = []
         scores: list[Floats] = []
-        for leaf in self.leaves:
+        for leaf in self.leaves if leaves is None else leaves:
             reader = leaf.searcher.reader()
             if (name, text) not in reader:
                 continue
             wanted = self._local(within, leaf)
             if wanted is not None and not len(wanted):
                 continue
-            postings = self.postings.get(leaf.key, reader, name, text)
+            postings = self.postings.get(leaf.key, reader, name, text, deadline=self.deadline)
             rows = self._rows(postings, leaf, wanted)
             score = self._scores(leaf, name, text, postings, rows)
             if score is None:  # another weighting: Whoosh's matcher, document by document
-                part = self._stepped(leaf, leaf.searcher.postings(name, text), wanted, query.boost)
+                part = self._stepped(
+                    leaf, leaf.searcher.postings(name, text), wanted, query.boost, None, self.deadline
+                )
                 ids.append(part.ids)
                 scores.append(part.scores)
                 continue
@@ -227,14 +256,18 @@ class Scorer:
             wanted = self._local(within, leaf)
             if wanted is not None and not len(wanted):
                 continue
-            terms = {t: self.postings.get(leaf.key, reader, name, t, positions=True) for t in set(texts)}
+            terms = {
+                t: self.postings.get(leaf.key, reader, name, t, positions=True, deadline=self.deadline)
+                for t in set(texts)
+            }
             rarest = min(terms.values(), key=lambda p: len(p.ids))
             docs = rarest.ids[self._rows(rarest, leaf, wanted)]
             for postings in terms.values():
                 if postings is not rarest and len(docs):
-                    docs = docs[np.isin(docs, postings.ids, assume_unique=True)]
+                    docs = docs[members(postings.ids, docs)]
             if not len(docs):
                 continue
+            self.deadline.check()
             docs = docs[phrase_rows([terms[t] for t in texts], docs)]
             if not len(docs):
                 continue
@@ -254,6 +287,61 @@ class Scorer:
                 found.terms[(name, t)] = found.ids
         return found
 
+    def _fuzzy(self, query: Any, within: Ids | None) -> Found:
+        """As ``MultiTerm.matcher`` in each segment: the segment's words within the edit
+        distance, one alone as its plain term, several as their ``Or`` with the boost."""
+        name = query.fieldname
+        if name not in self.searcher.schema:
+            return Found()
+        ids: list[Ids] = []
+        scores: list[Floats] = []
+        terms: dict[Term, Ids] = {}
+        dfa: Any = None  # the Levenshtein automaton, built once for every segment
+        for leaf in self.leaves:
+            wanted = self._local(within, leaf)
+            if wanted is not None and not len(wanted):
+                continue
+            reader = leaf.searcher.reader()
+            if type(reader) is SegmentReader:  # what its terms_within does, with the automaton kept
+                if dfa is None:
+                    dfa = Automata.levenshtein_dfa(query.text, query.maxdist, query.prefixlength)
+                spelling = self.searcher.schema[name].spelling_fieldname(name)
+                found_words = Automata.find_matches(dfa, reader.cursor(spelling))
+            else:
+                found_words = query._btexts(reader)
+            words: list[str] = []
+            for word in found_words:
+                if not len(words) % 64:
+                    self.deadline.check()
+                if word:
+                    words.append(word)
+            if not words:
+                continue
+            parts = [self._term(wq.Term(name, word), within, [leaf]) for word in words]
+            found = parts[0] if len(parts) == 1 else _boosted(_or(parts, self.size), query.boost)
+            ids.append(found.ids)
+            scores.append(found.scores)
+            _merge_terms(terms, found.terms)
+        found = _joined(ids, scores)
+        found.terms = terms
+        return found
+
+    def _every(self, within: Ids | None, score: float, without: Any) -> Found:
+        """Every live document (of ``within``), but those of ``without``, scoring ``score``."""
+        ids: list[Ids] = []
+        for leaf in self.leaves:
+            wanted = self._local(within, leaf)
+            local = np.arange(leaf.size, dtype=np.int64) if wanted is None else wanted
+            if leaf.deleted is not None:
+                local = local[~leaf.deleted[local]]
+            ids.append(local + leaf.offset)
+        every = np.concatenate(ids) if ids else no_ids()
+        if without is not None and len(every):
+            keep = np.ones(self.size, dtype=np.bool_)
+            keep[self.find(without, every).ids] = False
+            every = every[keep[every]]
+        return Found(every, np.full(len(every), score, dtype=np.float64))
+
     def _and(self, subqueries: list[Any], within: Ids | None) -> Found:
         positive = [q for q in subqueries if not isinstance(q, wq.Not)]
         negative = [q.query for q in subqueries if isinstance(q, wq.Not)]
@@ -264,6 +352,7 @@ class Scorer:
         parts: list[Found] = []
         common = within
         for q in positive:
+            self.deadline.check()
             part = self.find(q, common)
             if not len(part.ids):
                 return Found()
@@ -273,7 +362,7 @@ class Scorer:
             return Found()
         for q in negative:
             if len(common):
-                common = common[~np.isin(common, self.find(q, common).ids, assume_unique=True)]
+                common = common[~members(self.find(q, common).ids, common)]
         total = np.zeros(len(common), dtype=np.float64)
         for part in parts:
             total += part.scores[np.searchsorted(part.ids, common)]
@@ -292,7 +381,9 @@ class Scorer:
         for leaf in self.leaves:
             wanted = self._local(within, leaf)
             if wanted is None or len(wanted):
-                part = self._stepped(leaf, query.matcher(leaf.searcher, self.context), wanted, 1.0, terms)
+                self.deadline.check()
+                matcher = query.matcher(leaf.searcher, self.context)
+                part = self._stepped(leaf, matcher, wanted, 1.0, terms, self.deadline)
                 ids.append(part.ids)
                 scores.append(part.scores)
         found = _joined(ids, scores)
@@ -301,7 +392,12 @@ class Scorer:
 
     @staticmethod
     def _stepped(
-        leaf: Leaf, matcher: Any, wanted: Ids | None, boost: float, terms: dict[Term, list[int]] | None = None
+        leaf: Leaf,
+        matcher: Any,
+        wanted: Ids | None,
+        boost: float,
+        terms: dict[Term, list[int]] | None = None,
+        deadline: Deadline = UNBOUNDED,
     ) -> Found:
         leaves = list(matcher.term_matchers()) if matcher.is_active() and terms is not None else []
         ids: list[int] = []
@@ -316,10 +412,14 @@ class Scorer:
 
         if wanted is None:
             while matcher.is_active():
+                if not len(ids) % 256:
+                    deadline.check()
                 record(matcher.id())
                 matcher.next()
         else:
-            for target in wanted.tolist():  # only these documents: skip to each in turn
+            for step, target in enumerate(wanted.tolist()):  # only these documents: skip to each in turn
+                if not step % 256:
+                    deadline.check()
                 if not matcher.is_active():
                     break
                 if matcher.id() < target:
@@ -349,16 +449,38 @@ def _joined(ids: Sequence[Ids], scores: Sequence[Floats]) -> Found:
     return Found(np.concatenate(ids), np.concatenate(scores))
 
 
-def _or(parts: list[Found]) -> Found:
+def members(haystack: Ids, needles: Ids) -> NDArray[np.bool_]:
+    """Which of ``needles`` are in ``haystack`` (both sorted, each number once): what
+    ``np.isin`` answers, by binary search instead of sorting both again."""
+    if not len(haystack):
+        return np.zeros(len(needles), dtype=np.bool_)
+    at = np.minimum(np.searchsorted(haystack, needles), len(haystack) - 1)
+    return np.asarray(haystack[at] == needles)
+
+
+def _or(parts: list[Found], size: int) -> Found:
+    """The union of ``parts``, scores added from the largest part to the smallest.
+    ``size``: documents in the index; when the parts together hold a good share of
+    them, the scores are added into one array over the whole index (the same additions
+    in the same order, without sorting every part's documents together)."""
     parts = [p for p in parts if len(p.ids)]
     if not parts:
         return Found()
     parts.sort(key=lambda p: -len(p.ids))  # stable: as the dictionary version added them
     if len(parts) == 1:
         return parts[0]
+    terms: dict[Term, Ids] = {}
+    if sum(len(p.ids) for p in parts) * 8 >= size:
+        dense = np.zeros(size, dtype=np.float64)
+        seen = np.zeros(size, dtype=np.bool_)
+        for part in parts:
+            dense[part.ids] += part.scores  # each part's documents once: no repeated index
+            seen[part.ids] = True
+            _merge_terms(terms, part.terms)
+        ids = np.flatnonzero(seen).astype(np.int64)
+        return Found(ids, dense[ids], terms)
     ids = np.unique(np.concatenate([p.ids for p in parts]))
     scores = np.zeros(len(ids), dtype=np.float64)
-    terms: dict[Term, Ids] = {}
     for part in parts:
         scores[np.searchsorted(ids, part.ids)] += part.scores
         _merge_terms(terms, part.terms)
@@ -381,4 +503,9 @@ def _tree_sum(parts: list[Floats]) -> Floats:
 
 def _merge_terms(into: dict[Term, Ids], more: dict[Term, Ids]) -> None:
     for term, docs in more.items():
-        into[term] = np.union1d(into[term], docs) if term in into else docs
+        if term not in into or not len(docs):
+            into.setdefault(term, docs)
+        elif not len(into[term]) or into[term][-1] < docs[0]:  # a later segment's: simply after
+            into[term] = np.concatenate((into[term], docs))
+        else:
+            into[term] = np.union1d(into[term], docs)

@@ -1,8 +1,21 @@
-"""/cari: the search page and its JSON twin."""
+"""/cari: the search page and its JSON twin.
+
+The search runs in the "search" pool of ``web.executors`` (never in asyncio's default
+executor, which the document downloads' libraries use), with the time budget of
+``PORTAL_SEARCH_TIMEOUT``. A query the service refuses (``budget.py``) or stops when
+its budget is spent answers 422 with the reason, the query kept in the search box.
+
+Within the pool, broad queries (``broad``: anything beyond a few plain words and
+filters) run on at most half the pool's threads at a time (``Lanes``), so plain word
+searches always find a free thread however many broad ones arrive; a broad query that
+gets no turn within the time budget is answered 503 with ``Retry-After``.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import time
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,11 +24,56 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from portal.search.index import FACETS, SearchIndex
-from portal.search.service import SearchRequest, search
+from portal.search.service import Outcome, SearchRequest, search
 from portal.versions.models import Provision, Version
-from portal.web.pages import Page, respond
+from portal.web.executors import Busy
+from portal.web.i18n import Translator
+from portal.web.pages import Page, request_lang, respond
 
-MAX_QUERY = 500
+# Past the budget, the search stops itself at its next check (well under a second). Were
+# it ever stuck inside a library call, the answer still leaves after this much more: the
+# pool counts the thread as busy until it is really free.
+BACKSTOP_SECONDS = 1.0
+PLAIN_WORDS = 4  # a query of at most this many plain words (and filters) is not broad
+PLAIN_CHARS = 80
+BROAD_SIGNS = frozenset("~\"'()[]{}^*<>")  # fuzzy terms, phrases, groups, ranges, boosts …
+OPERATORS = frozenset({"OR", "NOT", "AND", "ANDNOT"})
+WAITING_BROAD = 32  # broad queries waiting for their turn, at most (then 503)
+TURN_SHARE = 0.5  # of the budget a broad query may wait for its turn (then 503)
+MIN_SECONDS = 0.05
+
+
+def broad(q: str) -> bool:
+    """Whether a query may cost more than a few term look-ups: more than
+    ``PLAIN_WORDS`` words, an operator, a phrase, a fuzzy term, a group … (a plain
+    reading of the text, before parsing: cheap, on the event loop)."""
+    text = q.strip()
+    if len(text) > PLAIN_CHARS or not BROAD_SIGNS.isdisjoint(text):
+        return True
+    words = text.split()
+    return len(words) > PLAIN_WORDS or not OPERATORS.isdisjoint(words)
+
+
+@dataclass
+class Lanes:
+    """Turns for broad queries: ``slots`` at once (half the search threads, at least
+    one); the others wait for theirs (at most the time budget)."""
+
+    slots: int
+    turns: asyncio.Semaphore = field(init=False)
+    waiting: int = 0
+
+    def __post_init__(self) -> None:
+        self.turns = asyncio.Semaphore(self.slots)
+
+
+def lanes(request: Request) -> Lanes:
+    found: Lanes | None = getattr(request.app.state, "search_lanes", None)
+    if found is None:
+        threads: int = request.app.state.executors.threads("search")
+        found = Lanes(max(1, threads // 2))
+        request.app.state.search_lanes = found
+    return found
 
 
 def search_index(request: Request) -> SearchIndex:
@@ -39,17 +97,99 @@ def _request(request: Request) -> SearchRequest:
         page = 1
     chosen = {name: params[name] for name in FACETS if params.get(name)}
     return SearchRequest(
-        q=params.get("q", "")[:MAX_QUERY], page=page, all_versions=params.get("semua") == "1", chosen=chosen
-    )
+        q=params.get("q", ""), page=page, all_versions=params.get("semua") == "1", chosen=chosen
+    )  # not cut: a query over the limit is refused by name, and stays in the box
+
+
+def refusal(t: Translator, outcome: Outcome) -> str | None:
+    """What the page says about a query refused or stopped, in the reader's language."""
+    params = outcome.error_params
+    match outcome.error:
+        case "too_broad":
+            seconds = t.number(float(str(params.get("seconds", 0))))
+            return t.gettext(
+                "Search too broad: it would take more than %(seconds)s seconds and was stopped. "
+                "Use fewer or more specific words, and fewer OR and similar-word (word~) terms.",
+                seconds=seconds,
+            )
+        case "too_long":
+            return t.gettext(
+                "Search too broad: a query can have at most %(limit)s characters (this one has %(count)s).",
+                limit=params["limit"],
+                count=params["count"],
+            )
+        case "too_many_terms":
+            return t.gettext(
+                "Search too broad: a query can have at most %(limit)s words (this one has %(count)s).",
+                limit=params["limit"],
+                count=params["count"],
+            )
+        case "fuzzy_distance":
+            return t.gettext(
+                "Search too broad: a similar word (word~N) allows at most %(limit)s changes.",
+                limit=params["limit"],
+            )
+        case "fuzzy_short":
+            return t.gettext(
+                "Search too broad: a similar word (word~) needs at least %(limit)s letters.",
+                limit=params["limit"],
+            )
+        case "range":
+            return t.gettext("Search too broad: ranges ([a TO z], {a TO z}) cannot be searched.")
+        case "phrase_slop":
+            return t.gettext('This query cannot be run: a "phrase" is searched exactly, without ~N.')
+        case "boost":
+            return t.gettext("This query cannot be run: a boost (word^N) can be at most %(limit)s.", **params)
+        case "unsupported":
+            return t.gettext("This query cannot be run: it uses a kind of query the portal does not search.")
+    return None
+
+
+async def run_search(request: Request, wanted: SearchRequest, latest: list[str]) -> Outcome:
+    """The search in its own pool, with the time budget of the settings; a broad query
+    first waits for its turn (``Lanes``)."""
+    timeout: float = request.app.state.settings.search_timeout
+    if not broad(wanted.q):
+        return await _in_pool(request, wanted, latest, timeout, nice=False)
+    lane = lanes(request)
+    if lane.waiting >= WAITING_BROAD:
+        raise Busy("search")
+    lane.waiting += 1
+    began = time.monotonic()
+    try:
+        await asyncio.wait_for(lane.turns.acquire(), timeout * TURN_SHARE)
+    except TimeoutError:
+        raise Busy("search") from None
+    finally:
+        lane.waiting -= 1
+    try:  # the wait counts against the budget: the answer leaves within it either way
+        left = max(MIN_SECONDS, timeout - (time.monotonic() - began))
+        outcome = await _in_pool(request, wanted, latest, left, nice=True)
+    finally:
+        lane.turns.release()
+    if outcome.error == "too_broad":
+        outcome.error_params = {"seconds": timeout}  # the budget, not what was left of it
+    return outcome
+
+
+async def _in_pool(
+    request: Request, wanted: SearchRequest, latest: list[str], seconds: float, nice: bool
+) -> Outcome:
+    pools = request.app.state.executors
+    job = pools.run("search", search, search_index(request), wanted, latest, timeout=seconds, nice=nice)
+    try:
+        outcome: Outcome = await asyncio.wait_for(job, seconds + BACKSTOP_SECONDS)
+    except TimeoutError:
+        outcome = Outcome(error="too_broad", error_params={"seconds": seconds})
+    return outcome
 
 
 async def search_page(request: Request) -> Response:
     as_json = request.url.path.endswith(".json")
     wanted = _request(request)
     latest = await latest_versions()
-    outcome = await asyncio.to_thread(
-        search, search_index(request), wanted, [f"{slug}/{versi}" for slug, (_, versi) in latest.items()]
-    )
+    outcome = await run_search(request, wanted, [f"{slug}/{versi}" for slug, (_, versi) in latest.items()])
+    refused = refusal(Translator(request_lang(request)), outcome)
     target = None
     if outcome.citation:
         # A query that is only a citation goes to that provision of the latest version.
@@ -72,6 +212,8 @@ async def search_page(request: Request) -> Response:
         },
         "suggestion": outcome.suggestion,
         "citation": target,
+        "error": outcome.error,
+        "message": refused,
     }
     if wanted.all_versions:
         data["versions"] = [{"versi": versi, "count": count} for versi, count in outcome.presence]
@@ -92,10 +234,12 @@ async def search_page(request: Request) -> Response:
         "wanted": wanted,
         "outcome": outcome,
         "error": outcome.error,
+        "refused": refused,
         "title_query": wanted.q,
         "versions_of": await _all_versions(latest) if wanted.all_versions else [],
     }
-    return respond(request, Page("search/results.html", data, extra), as_json)
+    status = 422 if refused else 200
+    return respond(request, Page("search/results.html", data, extra, status=status), as_json)
 
 
 async def _all_versions(latest: dict[str, tuple[int, str]]) -> list[str]:

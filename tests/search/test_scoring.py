@@ -48,6 +48,10 @@ QUERIES = [
     "iuran OR (nelayan AND ojol)",
     "kerja^3 iuran",
     "tidakada",
+    "nelayan~2",  # fuzzy terms, each segment's words (scoring._fuzzy)
+    "iuran~1 OR ojek~2",
+    "iuran OR NOT nelayan",  # a Not alone inside an Or: every other document (scoring._every)
+    "'iuran nelayan'",
 ]
 
 
