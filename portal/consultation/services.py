@@ -57,7 +57,9 @@ MESSAGES: dict[str, str] = {
     "cap_reached": N_("You have already sent 5 comments on this provision."),
     "attachment_type": N_("The attachment must be a PDF, DOCX or ODT file."),
     "attachment_large": N_("The attachment is larger than 10 MB."),
-    "attachment_busy": N_("Many files are being checked at the moment: send the form again in a few seconds."),
+    "attachment_busy": N_(
+        "Many files are being checked at the moment: send the form again in a few seconds."
+    ),
     "attachment_archive": N_(
         "The attachment is a damaged or unusual DOCX/ODT file (too many parts, too large once unpacked, "
         "or compressed in a way Word and LibreOffice do not use): save it again as DOCX, ODT or PDF."
@@ -333,7 +335,12 @@ def lookup_token(comment: Comment, settings: Settings, *, expires: int | None = 
 
 def _lookup_token_valid(comment: Comment, token: str, settings: Settings) -> bool:
     stamp, _, _digest = token[1:].partition(".")
-    if not token.startswith("l") or not (stamp.isascii() and stamp.isdigit()) or len(stamp) > 12 or not comment.email:
+    if (
+        not token.startswith("l")
+        or not (stamp.isascii() and stamp.isdigit())
+        or len(stamp) > 12
+        or not comment.email
+    ):
         return False
     if int(stamp) < now().timestamp():
         return False
