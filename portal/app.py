@@ -12,7 +12,6 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
 from portal.accounts import admin as account_admin
@@ -39,6 +38,7 @@ from portal.versions.views import VersionCache
 from portal.web import errors, lang, openapi
 from portal.web.executors import Busy, Executors
 from portal.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
+from portal.web.static import VersionedStaticFiles
 from portal.web.templating import STATIC_DIR, Renderer
 
 DRAFT_BODY_BYTES = 6 * 1024 * 1024  # a whole draft posted or uploaded (2 MB of text, form-encoded)
@@ -97,7 +97,7 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
             *drafting_views.routes,
             *drafting_editor.routes,
             *search_views.routes,
-            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+            Mount("/static", VersionedStaticFiles(directory=STATIC_DIR), name="static"),
         ],
         middleware=[
             Middleware(SecurityHeadersMiddleware, https=settings.https),

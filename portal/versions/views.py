@@ -117,8 +117,8 @@ class CachedVersion:
     fragments: dict[str, Markup] = field(default_factory=dict)
     # Rendered pages of this version: the whole version (HTML per language, and JSON)
     # and its provision pages, kept by ETag.
-    bodies: BodyStore = field(default_factory=lambda: BodyStore(8))
-    provision_bodies: BodyStore = field(default_factory=lambda: BodyStore(512))
+    bodies: BodyStore = field(default_factory=lambda: BodyStore(24))  # 8 pages, plain, br and gzip
+    provision_bodies: BodyStore = field(default_factory=lambda: BodyStore(1536))
 
     @property
     def stamp(self) -> list[tuple[Any, ...]]:

@@ -7,12 +7,14 @@ Published versions never change, so their pages carry strong ETags and 304s.
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import brotli  # type: ignore[import-untyped]
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -126,14 +128,59 @@ def _render(request: Request, page: Page, as_json: bool) -> bytes:
 
 
 def respond(request: Request, page: Page, as_json: bool) -> Response:
-    """Render the page as HTML or JSON; with an ETag, answer 304s and reuse kept bodies."""
+    """Render the page as HTML or JSON; with an ETag, answer 304s and reuse kept bodies,
+    kept compressed too (brotli or gzip, as the client accepts), so that a published
+    version's page costs no rendering and no compression after its first reader."""
     tag = _etags(request, page.etag, as_json) if page.etag else None
+    encoding = accepted_encoding(request) if page.store is not None and tag else None
+    if tag and encoding:
+        tag = f'{tag[:-1]}-{ENCODING_TAGS[encoding]}"'  # each representation its own tag
     headers = _headers(request, tag, as_json)
+    if page.store is not None and tag:
+        headers["vary"] = "Cookie, Accept-Encoding" if not as_json else "Accept-Encoding"
     if tag and not_modified(request, tag):
         return Response(status_code=304, headers=headers)
     body = page.store.get(tag) if page.store is not None and tag else None
     if body is None:
-        body = _render(request, page, as_json)
-        if page.store is not None and tag:
+        plain_tag = _etags(request, page.etag, as_json) if page.etag else None
+        plain = page.store.get(plain_tag) if page.store is not None and plain_tag else None
+        if plain is None:
+            plain = _render(request, page, as_json)
+            if page.store is not None and plain_tag:
+                page.store.put(plain_tag, plain)
+        body = compress(plain, encoding) if encoding else plain
+        if page.store is not None and tag and encoding:
             page.store.put(tag, body)
+    if encoding:
+        headers["content-encoding"] = encoding
     return Response(body, status_code=page.status, media_type=JSON if as_json else HTML, headers=headers)
+
+
+ENCODING_TAGS = {"br": "br", "gzip": "gz"}
+
+
+def accepted_encoding(request: Request) -> str | None:
+    """``br`` or ``gzip`` when the client accepts it (``q=0`` refuses), brotli first."""
+    offered: dict[str, float] = {}
+    for part in request.headers.get("accept-encoding", "").split(","):
+        name, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if name.strip():
+            offered[name.strip().lower()] = quality
+    for name in ("br", "gzip"):
+        if offered.get(name, offered.get("*", 0.0)) > 0:
+            return name
+    return None
+
+
+def compress(body: bytes, encoding: str) -> bytes:
+    """Fast settings (brotli 5, gzip 6): a 500 KB version page in about 10 ms, once."""
+    if encoding == "br":
+        packed: bytes = brotli.compress(body, quality=5)
+        return packed
+    return gzip.compress(body, compresslevel=6, mtime=0)
