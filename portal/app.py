@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -21,13 +20,16 @@ from portal.config import Settings, load_settings
 from portal.consultation import report_views, staff_views
 from portal.consultation import views as consultation_views
 from portal.consultation.counts import CommentCounts
+from portal.consultation.numbers import NumberLedger
 from portal.consultation.writer import CommentWriter
 from portal.db import tortoise_config
 from portal.drafting import editor as drafting_editor
 from portal.drafting import views as drafting_views
 from portal.exports import views as export_views
 from portal.exports.pdfs import PdfStore
-from portal.mail.outbox import deliver_pending
+from portal.mail import outbox as mail_outbox
+from portal.ops import health, metrics
+from portal.ops.middleware import RequestMiddleware
 from portal.search import indexer as search_indexer
 from portal.search import views as search_views
 from portal.search.index import SearchIndex
@@ -47,14 +49,11 @@ DRAFT_BODY_BYTES = 6 * 1024 * 1024  # a whole draft posted or uploaded (2 MB of 
 COMMENT_BODY_BYTES = 11 * 1024 * 1024  # a comment with a 10 MB position paper
 
 
-async def mail_worker(settings: Settings, every: float = 30.0) -> None:
-    """Deliver the outbox while the portal runs; a failure waits for the next round."""
-    while True:
-        try:
-            await deliver_pending(settings)
-        except Exception:  # the worker must outlive any one bad round
-            logging.getLogger("portal.mail").exception("mail delivery round failed")
-        await asyncio.sleep(every)
+async def mail_worker(settings: Settings, every: float = 1.0) -> None:
+    """Deliver the outbox while the portal runs: at once when this process queues mail,
+    else every ``every`` seconds; bounded rounds, claimed so no two workers send one
+    message (``portal/mail/outbox.py``); a failed round waits for the next."""
+    await mail_outbox.worker(settings, every=every)
 
 
 def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> Starlette:
@@ -97,9 +96,13 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
             *drafting_views.routes,
             *drafting_editor.routes,
             *search_views.routes,
+            *health.routes,  # /healthz, /readyz
+            *metrics.routes,  # /metrics, with PORTAL_METRICS_TOKEN only
             Mount("/static", VersionedStaticFiles(directory=STATIC_DIR), name="static"),
         ],
         middleware=[
+            # Outermost: X-Request-ID, latency for /metrics, the JSON access log.
+            Middleware(RequestMiddleware, access_log=settings.log_format == "json"),
             Middleware(SecurityHeadersMiddleware, https=settings.https),
             # A Host outside PORTAL_ALLOWED_HOSTS gets 400 ("*" allows any).
             Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts), www_redirect=False),
@@ -116,6 +119,7 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
             HTTPException: errors.http_error,
             LoginRequired: login_redirect,
             Busy: errors.busy,
+            **dict.fromkeys(errors.DATABASE_ERRORS, errors.database_error),  # 503, the form's text shown
             Exception: errors.server_error,
         },
         lifespan=lifespan,
@@ -125,7 +129,7 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
     app.state.versions = VersionCache()
     app.state.comparisons = ComparisonCache()
     app.state.comment_counts = CommentCounts()
-    app.state.comment_writer = CommentWriter()  # group commit of comment submissions
+    app.state.comment_writer = CommentWriter(ledger=NumberLedger(settings.ledger_dir))  # group commit
     app.state.search = SearchIndex(
         settings.data_dir, settings.search_postings_mb * 1024 * 1024
     )  # read here; written by the one indexer

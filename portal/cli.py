@@ -98,10 +98,10 @@ def _read_password(from_stdin: bool) -> str | None:
 
 def cmd_mail(args: argparse.Namespace, out: TextIO) -> int:
     from portal.config import load_settings
-    from portal.mail.outbox import deliver_pending
+    from portal.mail.outbox import deliver_all
 
     settings = load_settings()
-    sent = run_with_orm(settings, lambda: deliver_pending(settings, limit=1000))
+    sent = run_with_orm(settings, lambda: deliver_all(settings))  # the server's claims and lock apply
     out.write(say("mail_sent", args.lang, count=sent) + "\n")
     return 0
 
@@ -167,9 +167,10 @@ def seed_if_empty(settings: Settings, lang: str, out: TextIO) -> None:
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    import os
+
     import uvicorn
 
-    from portal.app import create_app
     from portal.config import load_settings
 
     settings = load_settings()
@@ -178,13 +179,33 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     shown = f"[{host}]" if ":" in host else host
     out.write(say("serving", args.lang, url=f"http://{shown}:{args.port}/") + "\n")
     out.flush()
-    from portal.web.security import access_log_config
+    from portal.ops.logs import log_config
 
+    workers = max(1, args.workers)
+    if workers > 1 or os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        _metrics_dir(settings)
+    # Every worker builds its own app from the same import string, reading the settings
+    # as this process did (environment, then .env); uvicorn needs one for workers > 1.
     uvicorn.run(
-        create_app(settings), host=host, port=args.port, log_level="info", proxy_headers=True,
-        log_config=access_log_config(),  # tokens in /verifikasi/…, /atur-sandi/…, ?k= are masked
+        "portal.app:create_app", factory=True, workers=workers, host=host, port=args.port,
+        loop=args.loop, http=args.http,  # auto: uvloop and httptools (uvicorn[standard])
+        log_level="info", proxy_headers=True, timeout_graceful_shutdown=10,
+        log_config=log_config(settings.log_format),  # tokens in /verifikasi/…, /atur-sandi/…, ?k= are masked
+        access_log=settings.log_format != "json",  # json: the portal's own access line, with duration
     )  # fmt: skip
     return 0
+
+
+def _metrics_dir(settings: Settings) -> None:
+    """Prometheus multiprocess mode: every worker writes its counts under one directory,
+    emptied at start (prometheus-client's rule); ``<data_dir>/metrics`` unless set."""
+    import os
+
+    folder = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or settings.data_dir / "metrics")
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
 
 
 def cmd_reindex(args: argparse.Namespace, out: TextIO) -> int:
@@ -253,6 +274,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve = add("serve", "migrate the database, import drafts/ when it is empty, and serve the portal")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default: 1)")
+    serve.add_argument(
+        "--loop",
+        choices=["auto", "asyncio", "uvloop"],
+        default="auto",
+        help="event loop (default: auto, uvloop)",
+    )
+    serve.add_argument(
+        "--http",
+        choices=["auto", "h11", "httptools"],
+        default="auto",
+        help="HTTP parser (default: auto, httptools)",
+    )
     serve.set_defaults(handler=cmd_serve)
 
     importer = add("import", "import draft files or folders of them (idempotent)")
@@ -342,6 +376,10 @@ def build_parser() -> argparse.ArgumentParser:
     send = mail_sub.add_parser("send", help="send what is due now")
     send.add_argument("--lang", choices=["id", "en"], default="id", help="language of messages")
     mail.set_defaults(handler=cmd_mail)
+
+    from portal.commands.backup import add_commands
+
+    add_commands(add)  # backup, restore
     return parser
 
 

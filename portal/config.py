@@ -42,6 +42,10 @@ SETTINGS: dict[str, str] = {
     "PORTAL_MAIL_LIMIT_PER_RECIPIENT": "3",
     "PORTAL_MAIL_LIMIT_MINUTES": "60",
     "PORTAL_ALLOWED_HOSTS": "<host of PORTAL_BASE_URL>,localhost,127.0.0.1",
+    "PORTAL_NUMBER_LEDGER": "<PORTAL_DATA_DIR>/numbers",
+    "PORTAL_LOG_FORMAT": "text",
+    "PORTAL_METRICS_TOKEN": "",
+    "PORTAL_READY_MIN_FREE_MB": "200",
 }
 
 
@@ -75,6 +79,15 @@ class Settings:
     mail_limit_per_recipient: int = 3  # mails of one kind to one recipient per window
     mail_limit_minutes: int = 60
     allowed_hosts: tuple[str, ...] = ("*",)  # load_settings derives the default from base_url
+    number_ledger: Path | None = None  # the tracking-number ledger folder; None: data_dir/numbers
+    log_format: str = "text"  # "json": one JSON object per log line (portal/ops/logs.py)
+    metrics_token: str = ""  # /metrics answers only a Bearer of this token (404 when empty)
+    ready_min_free_mb: int = 200  # /readyz fails when the data directory has less free space
+
+    @property
+    def ledger_dir(self) -> Path:
+        """Where acknowledged tracking numbers are recorded outside the database."""
+        return self.number_ledger or self.data_dir / "numbers"
 
     @property
     def thread_counts(self) -> dict[str, int]:
@@ -147,6 +160,10 @@ def load_settings(env_file: str | Path | None = ".env", **overrides: str) -> Set
         mail_limit_per_recipient=max(0, int(get("PORTAL_MAIL_LIMIT_PER_RECIPIENT", "3"))),
         mail_limit_minutes=max(1, int(get("PORTAL_MAIL_LIMIT_MINUTES", "60"))),
         allowed_hosts=tuple(h.strip().lower() for h in hosts.split(",") if h.strip()),
+        number_ledger=Path(get("PORTAL_NUMBER_LEDGER", "") or data_dir / "numbers").expanduser().resolve(),
+        log_format="json" if get("PORTAL_LOG_FORMAT", "text").strip().lower() == "json" else "text",
+        metrics_token=get("PORTAL_METRICS_TOKEN", "").strip(),
+        ready_min_free_mb=max(0, int(get("PORTAL_READY_MIN_FREE_MB", "200"))),
     )
 
 

@@ -75,6 +75,9 @@ ROUTES: dict[str, Permission | Literal["public"]] = {
     "compare_sub": "read",
     "static": "public",
     "openapi": "public",
+    "healthz": "public",  # probes of a load balancer
+    "readyz": "public",  # no personal data: checks and figures only
+    "metrics": "public",  # answers only the bearer of PORTAL_METRICS_TOKEN (404 otherwise)
     "switch_language": "public",
     "register": "public",
     "login": "public",

@@ -124,6 +124,7 @@ async def register(name: str, email: str, password: str, settings: Settings, ip:
                 "Pendaftaran akun Raperda Portal",
                 "Seseorang mencoba mendaftar di Raperda Portal dengan alamat surel ini, yang sudah terdaftar.\n"
                 f"Jika itu Anda, silakan masuk atau atur ulang kata sandi: {settings.base_url}/lupa-sandi\n",
+                kind="account",
             )
         return Registration({}, None, registration_proof(settings, secrets.token_urlsafe(32)))
     try:
@@ -167,6 +168,7 @@ async def _queue_verification(address: str, name: str, token: str, settings: Set
         f"Yth. {name},\n\nUntuk mengaktifkan akun Anda di Raperda Portal, buka tautan berikut "
         f"(berlaku {VERIFY_HOURS} jam):\n{settings.base_url}/verifikasi/{token}\n\n"
         "Jika Anda tidak mendaftar, abaikan pesan ini.\n",
+        kind="account",
     )
 
 
@@ -260,6 +262,7 @@ async def request_reset(email: str, settings: Settings, ip: str) -> Verdict:
         f"Yth. {user.name},\n\nUntuk mengatur ulang kata sandi Anda, buka tautan berikut "
         f"(berlaku {RESET_MINUTES} menit):\n{settings.base_url}/atur-sandi/{token}\n\n"
         "Jika Anda tidak memintanya, abaikan pesan ini; kata sandi Anda tidak berubah.\n",
+        kind="account",
     )
     return verdict
 
@@ -495,7 +498,7 @@ async def request_email_change(
         # Answer as if it worked; tell the owner of that address instead (no enumeration).
         await enqueue(address, "Permintaan perubahan alamat surel — Raperda Portal",
                       "Seseorang meminta agar alamat surel ini dipakai untuk akun lain di Raperda Portal. "
-                      "Alamat ini sudah terdaftar, jadi tidak ada yang berubah.\n")  # fmt: skip
+                      "Alamat ini sudah terdaftar, jadi tidak ada yang berubah.\n", kind="account")  # fmt: skip
         return {}, None
     token = await _mail_token(user, "email", dt.timedelta(hours=VERIFY_HOURS), new_email=address)
     await enqueue(
@@ -503,6 +506,7 @@ async def request_email_change(
         "Konfirmasi alamat surel baru — Raperda Portal",
         f"Yth. {user.name},\n\nUntuk memakai alamat ini bagi akun Anda di Raperda Portal, buka tautan berikut "
         f"(berlaku {VERIFY_HOURS} jam):\n{settings.base_url}/verifikasi/{token}\n",
+        kind="account",
     )
     return {}, None
 
@@ -519,7 +523,7 @@ async def confirm_email_change(token: str) -> User | None:
     await User.filter(id=user.id).update(email=found.new_email, email_verified_at=now())
     await enqueue(old, "Alamat surel akun Anda diubah — Raperda Portal",
                   f"Alamat surel akun Anda di Raperda Portal telah diubah menjadi {found.new_email}. "
-                  "Jika bukan Anda yang mengubahnya, segera hubungi administrator.\n")  # fmt: skip
+                  "Jika bukan Anda yang mengubahnya, segera hubungi administrator.\n", kind="account")  # fmt: skip
     await audit(user, "user.email", f"user:{user.id}", {"from": old, "to": found.new_email})
     user.email = found.new_email
     return user

@@ -4,6 +4,7 @@ random name."""
 
 from __future__ import annotations
 
+import errno
 import logging
 import secrets
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from portal.consultation.errors import Refused
 from portal.web.executors import Busy, Executors
 
 ATTACHMENT_MAX = 10 * 1024 * 1024
+_NO_ROOM = {errno.ENOSPC, errno.EDQUOT}  # a full disk, or the portal's quota used up
 log = logging.getLogger("portal.consultation")
 
 # Typing a file reads its first bytes and, for a ZIP, its central directory (at most
@@ -50,12 +52,18 @@ async def store_attachment(upload: Any, settings: Settings, pools: Executors) ->
     target = attachments_dir(settings) / secrets.token_hex(16)
     size = 0
     try:
-        with target.open("wb") as out:
-            while chunk := await upload.read(256 * 1024):
-                size += len(chunk)
-                if size > ATTACHMENT_MAX:
-                    raise Refused({"attachment": ["attachment_large"]})
-                out.write(chunk)
+        try:
+            with target.open("wb") as out:
+                while chunk := await upload.read(256 * 1024):
+                    size += len(chunk)
+                    if size > ATTACHMENT_MAX:
+                        raise Refused({"attachment": ["attachment_large"]})
+                    out.write(chunk)
+        except OSError as error:
+            if error.errno not in _NO_ROOM:
+                raise
+            log.error("attachment refused: no room in %s (%s)", target.parent, error.strerror)
+            raise Refused({"attachment": ["attachment_disk_full"]}) from error
         try:
             kind = await pools.run("upload", _sniff_file, target)
         except Busy as busy:  # refused next to the field, every other field kept

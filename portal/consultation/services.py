@@ -384,5 +384,5 @@ async def send_lookup_link(number: str, email: str, settings: Settings) -> bool:
             "Jika Anda tidak memintanya, abaikan surel ini: tanpa tautan ini tidak ada yang dapat membuka komentar Anda.",
         ]
     )
-    await enqueue(comment.email, f"Tautan komentar {comment.number}", body)
+    await enqueue(comment.email, f"Tautan komentar {comment.number}", body, kind="account")
     return True

@@ -16,7 +16,7 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from portal.accounts.labels import CATEGORIES
-from portal.accounts.policy import can
+from portal.accounts.policy import ANONYMOUS_ACTOR, can
 from portal.accounts.views import render
 from portal.accounts.web import client_ip, identify
 from portal.consultation import services, threads
@@ -26,17 +26,28 @@ from portal.consultation.models import POSITIONS, REGIONS, Comment
 from portal.consultation.services import Submission
 from portal.consultation.threads import ThreadFilter
 from portal.document import Node
+from portal.ops.database import database_unavailable
+from portal.ops.metrics import COMMENTS_ACCEPTED
 from portal.versions.diff import word_diff
 from portal.versions.redline import pieces_html
 from portal.versions.views import CachedVersion, regulation_url
+from portal.web import errors as error_pages
 from portal.web import throttle
 from portal.web.forms import MESSAGES as FORM_MESSAGES
 from portal.web.forms import read_form, text
+from portal.web.i18n import N_
 from portal.web.pages import request_lang
 from portal.web.params import page_number
 from portal.web.templating import version_url
 
-MESSAGES = {**FORM_MESSAGES, **services.MESSAGES}
+MESSAGES = {
+    **FORM_MESSAGES,
+    **services.MESSAGES,
+    "database_unavailable": error_pages.DATABASE_UNAVAILABLE,
+    "attachment_disk_full": N_(
+        "The portal has no room to store this file at the moment: nothing has been sent yet. Send your comment without the file, or try again later."
+    ),
+}
 
 
 # -- forms ------------------------------------------------------------------------------------
@@ -111,19 +122,27 @@ async def _show(
     values: dict[str, str] | None = None,
     errors: dict[str, list[str]] | None = None,
     status: int = 200,
+    unavailable: bool = False,  # the database is down: the form alone, no thread (no queries)
 ) -> Response:
-    actor, user, _ = await identify(request)
+    if unavailable:
+        actor, user, _ = getattr(request.state, "identity", None) or (ANONYMOUS_ACTOR, None, None)
+    else:
+        actor, user, _ = await identify(request)
     staff = can(actor, "comment.moderate") or can(actor, "comment.answer")
     version = cached.version
     versions = [version, *cached.others]
     flt = _filter(request)
     path = node.path if node else ""
-    thread = await threads.thread(version, path, node.lineage if node else None, versions, flt, staff=staff)
+    thread = (
+        threads.Thread([], {}, {}, 0, 1, 1)
+        if unavailable
+        else await threads.thread(version, path, node.lineage if node else None, versions, flt, staff=staff)
+    )
     lang = request_lang(request)
     current = services.wording(node)
     deleted: list[Comment] = []
     deleted_total = 0
-    if node is None:
+    if node is None and not unavailable:
         lineages = {n.lineage for n in cached.order if n.lineage}
         deleted, deleted_total = await threads.deleted_provision_comments(version, versions, lineages)
     if as_json:
@@ -171,8 +190,10 @@ async def _show(
         "page_url": lambda page: "?" + urlencode(_query(flt, page)),
         "reply_key": lambda _comment: secrets.token_hex(16),
         "json_url": (f"{base}/{path}/komentar.json" if path else f"{base}/komentar.json"),
+        "unavailable": unavailable,
     }
-    return render(request, "consultation/thread.html", status=status, **context)
+    retry = {"Retry-After": str(error_pages.DATABASE_RETRY_AFTER)} if unavailable else None
+    return render(request, "consultation/thread.html", status=status, headers=retry, **context)
 
 
 def _query(flt: ThreadFilter, page: int) -> dict[str, str]:
@@ -285,10 +306,10 @@ def _thread_json(
 async def _post(request: Request, cached: CachedVersion, node: Node | None) -> Response:
     form = await read_form(request, files=1, max_part_size=64 * 1024)
     submission = _submission(form)
-    _, user, _ = await identify(request)
     settings = request.app.state.settings
     attachment = None
     try:
+        _, user, _ = await identify(request)
         upload = form.get("attachment")
         attachment = await store_attachment(
             upload if isinstance(upload, UploadFile) else None, settings, request.app.state.executors
@@ -299,13 +320,24 @@ async def _post(request: Request, cached: CachedVersion, node: Node | None) -> R
         )  # fmt: skip
     except Refused as refused:
         discard_attachment(attachment)
+        # 507: the server has no room for the file (the file itself is fine)
+        full = "attachment_disk_full" in refused.errors.get("attachment", [])
+        values, status = submission.values(), 507 if full else 400
+        return await _show(request, cached, node, values=values, errors=refused.errors, status=status)
+    except Exception as error:
+        if not database_unavailable(error):
+            raise
+        discard_attachment(attachment)  # the form comes back whole; the file is chosen again
         return await _show(
-            request, cached, node, values=submission.values(), errors=refused.errors, status=400
-        )
+            request, cached, node, values=submission.values(), errors={"form": ["database_unavailable"]},
+            status=503, unavailable=True,
+        )  # fmt: skip
     finally:
         await form.close()
     if not receipt.created:
         discard_attachment(attachment)
+    else:
+        COMMENTS_ACCEPTED.inc()
     request.app.state.comment_counts.forget(cached.version.id)
     location = f"/tanda-terima/{receipt.comment.number}"
     if receipt.token:

@@ -25,6 +25,7 @@ from tortoise.transactions import in_transaction
 from portal.accounts.models import MailMessage
 from portal.consultation import text as texts
 from portal.consultation.models import CampaignGroup, Comment, CommentBand, CommentCounter
+from portal.consultation.numbers import NumberLedger
 from portal.search import outbox as search_outbox
 
 MAX_BATCH = 256
@@ -56,8 +57,9 @@ class Refusal(Exception):
 
 
 class CommentWriter:
-    def __init__(self, max_batch: int = MAX_BATCH) -> None:
+    def __init__(self, max_batch: int = MAX_BATCH, ledger: NumberLedger | None = None) -> None:
         self.max_batch = max_batch
+        self.ledger = ledger  # where acknowledged numbers are recorded outside the database
         self.pending: list[Pending] = []
         self.flushing: asyncio.Task[None] | None = None
 
@@ -73,7 +75,7 @@ class CommentWriter:
         while self.pending:
             batch, self.pending = self.pending[: self.max_batch], self.pending[self.max_batch :]
             try:
-                await store(batch)
+                await store(batch, self.ledger)
             except BaseException as error:  # the batch is lost as a whole: every submitter hears it
                 for item in batch:
                     if not item.future.done():
@@ -142,11 +144,17 @@ def _marks(connection: BaseDBAsyncClient, count: int) -> list[str]:
     return [f"${k}" for k in range(1, count + 1)] if postgres else ["?"] * count
 
 
-async def _numbers(connection: BaseDBAsyncClient, batch: list[Pending]) -> list[str]:
+async def _numbers(
+    connection: BaseDBAsyncClient, batch: list[Pending], ledger: NumberLedger | None = None
+) -> list[str]:
     """Tracking numbers from one counter per prefix (regulation and year), in the batch's
-    transaction: a batch that fails gives no number away."""
+    transaction: a batch that fails gives no number away. With a ``ledger``, a counter
+    starts at no less than the ledger's mark (a database restored from an older backup
+    never gives an acknowledged number again), and the batch's last numbers are recorded
+    in it before the transaction commits (``numbers.py``)."""
     wanted = Counter(item.prefix for item in batch)
-    mark, mark2 = _marks(connection, 2)
+    mark, mark2, mark3 = _marks(connection, 3)
+    greatest = "GREATEST" if connection.capabilities.dialect == "postgres" else "MAX"
     last: dict[str, int] = {}
     for prefix, count in sorted(wanted.items()):
         if not await CommentCounter.exists(name=prefix):
@@ -155,11 +163,16 @@ async def _numbers(connection: BaseDBAsyncClient, batch: list[Pending]) -> list[
             highest = await Comment.filter(number__startswith=f"{prefix}-").order_by("-number").first()
             start = int(highest.number.rsplit("-", 1)[1]) if highest else 0
             await CommentCounter.get_or_create(name=prefix, defaults={"value": start})
+        floor = await asyncio.to_thread(ledger.floor, prefix) if ledger else 0
         rows = await connection.execute_query_dict(
-            f"UPDATE comment_counter SET value = value + {mark} WHERE name = {mark2} RETURNING value",  # noqa: S608 - placeholders only
-            [count, prefix],
+            f"UPDATE comment_counter SET value = {greatest}(value, {mark}) + {mark2} WHERE name = {mark3} RETURNING value",  # noqa: S608 - placeholders only
+            [floor, count, prefix],
         )
         last[prefix] = int(rows[0]["value"]) - count
+    if ledger:  # durable before anything is acknowledged; a failure fails the batch
+        await asyncio.to_thread(
+            ledger.record, {prefix: value + wanted[prefix] for prefix, value in last.items()}
+        )
     out: list[str] = []
     for item in batch:
         last[item.prefix] += 1
@@ -167,12 +180,28 @@ async def _numbers(connection: BaseDBAsyncClient, batch: list[Pending]) -> list[
     return out
 
 
-async def store(batch: list[Pending]) -> None:
+# The limits are counted from the stored comments, then the batch is inserted: two
+# workers (or hosts) checking at once would both pass. Each batch therefore takes the
+# intake lock first, for its transaction: PostgreSQL's transaction-scoped advisory lock
+# (every host on the database), SQLite's write lock (a write statement that changes
+# nothing takes it at once; SQLite has one writer anyway).
+INTAKE_LOCK = 0x4A534B  # "JSK": any constant the portal's other advisory locks do not use
+
+
+async def _intake_lock(connection: BaseDBAsyncClient) -> None:
+    if connection.capabilities.dialect == "postgres":
+        await connection.execute_query(f"SELECT pg_advisory_xact_lock({INTAKE_LOCK})")
+    else:
+        await connection.execute_query("UPDATE comment_counter SET value = value WHERE 0")
+
+
+async def store(batch: list[Pending], ledger: NumberLedger | None = None) -> None:
     async with in_transaction() as connection:
+        await _intake_lock(connection)
         batch = await _refuse_over_limits(batch)
         if not batch:
             return
-        numbers = await _numbers(connection, batch)
+        numbers = await _numbers(connection, batch, ledger)
         await Comment.bulk_create(
             [Comment(number=number, **item.fields) for item, number in zip(batch, numbers, strict=True)],
             ignore_conflicts=True,  # a submission key already stored: the earlier comment stands

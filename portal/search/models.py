@@ -22,3 +22,25 @@ class SearchOutbox(Model):
     class Meta:
         table = "search_outbox"
         ordering = ("id",)
+
+
+class SearchState(Model):
+    """One host's search index, written by its indexer at each commit.
+
+    ``index_name`` and ``generation`` are the directory and Whoosh generation committed
+    last: an index found missing or behind them is damaged (rebuilt, never recreated
+    empty). ``position`` is the largest outbox id such that every row up to it is in
+    this host's index; ``pruned_to`` the outbox id up to which this host deleted rows
+    that every live host had passed. ``updated_at`` is refreshed at least every minute
+    while the host runs: a host silent for longer than the retention is not waited for."""
+
+    id = fields.IntField(primary_key=True)
+    host = fields.CharField(max_length=64, unique=True, description="the data folder's host_id")
+    index_name = fields.CharField(max_length=64, description="the index directory committed last")
+    generation = fields.IntField(description="its Whoosh generation (TOC number)")
+    position = fields.BigIntField(default=0, description="every outbox row up to this id is applied")
+    pruned_to = fields.BigIntField(default=0, description="outbox rows up to this id deleted by this host")
+    updated_at = fields.DatetimeField(description="last commit or heartbeat")
+
+    class Meta:
+        table = "search_state"

@@ -9,6 +9,10 @@ Within the pool, broad queries (``broad``: anything beyond a few plain words and
 filters) run on at most half the pool's threads at a time (``Lanes``), so plain word
 searches always find a free thread however many broad ones arrive; a broad query that
 gets no turn within the time budget is answered 503 with ``Retry-After``.
+
+An index that is missing or damaged (``index.IndexUnavailable``, also raised when a read
+fails on a damaged file: ``guarded``) answers 503 with ``Retry-After`` and says that
+search is being rebuilt, never an empty result; the indexer rebuilds it meanwhile.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from portal.search.index import FACETS, SearchIndex
+from portal.search.index import FACETS, READ_ERRORS, IndexUnavailable, SearchIndex
+from portal.search.indexer import load_state
 from portal.search.service import Outcome, SearchRequest, search
 from portal.versions.models import Provision, Version
 from portal.web.executors import Busy
@@ -142,7 +147,34 @@ def refusal(t: Translator, outcome: Outcome) -> str | None:
             return t.gettext("This query cannot be run: a boost (word^N) can be at most %(limit)s.", **params)
         case "unsupported":
             return t.gettext("This query cannot be run: it uses a kind of query the portal does not search.")
+        case "index_rebuilding":
+            return t.gettext(
+                "Search is being rebuilt: its index was damaged and is being made again from the "
+                "database. Please try again in a minute; no comment or document is lost."
+            )
+        case "index_busy":
+            return t.gettext("Search is being updated at this moment. Please try again in a few seconds.")
     return None
+
+
+def guarded(index: SearchIndex, wanted: SearchRequest, latest: list[str], **options: Any) -> Outcome:
+    """``service.search``, where an exception checks the index's files: damaged, it is
+    marked and ``IndexUnavailable`` (503); intact, a read error (``READ_ERRORS``, or the
+    bare ``Exception`` Whoosh raises for a bad block) is tried once more (a swap), and
+    failing again it is damage too; any other exception is a bug (500)."""
+    for attempt in (1, 2):
+        try:
+            return search(index, wanted, latest, **options)
+        except IndexUnavailable:
+            raise
+        except Exception as exc:
+            index.read_failed(exc)  # raises IndexUnavailable when the files are damaged
+            if not (isinstance(exc, READ_ERRORS) or type(exc) is Exception):
+                raise
+            if attempt == 2:
+                index.mark_damaged(f"reading failed twice: {type(exc).__name__}: {exc}")
+                raise IndexUnavailable("rebuilding", str(exc)) from exc
+    raise AssertionError("unreachable")
 
 
 async def run_search(request: Request, wanted: SearchRequest, latest: list[str]) -> Outcome:
@@ -176,7 +208,7 @@ async def _in_pool(
     request: Request, wanted: SearchRequest, latest: list[str], seconds: float, nice: bool
 ) -> Outcome:
     pools = request.app.state.executors
-    job = pools.run("search", search, search_index(request), wanted, latest, timeout=seconds, nice=nice)
+    job = pools.run("search", guarded, search_index(request), wanted, latest, timeout=seconds, nice=nice)
     try:
         outcome: Outcome = await asyncio.wait_for(job, seconds + BACKSTOP_SECONDS)
     except TimeoutError:
@@ -188,7 +220,17 @@ async def search_page(request: Request) -> Response:
     as_json = request.url.path.endswith(".json")
     wanted = _request(request)
     latest = await latest_versions()
-    outcome = await run_search(request, wanted, [f"{slug}/{versi}" for slug, (_, versi) in latest.items()])
+    index = search_index(request)
+    if not index.state_loaded:  # what the database says the index is, before its first open
+        await load_state(index)
+    retry_after = None
+    try:
+        outcome = await run_search(
+            request, wanted, [f"{slug}/{versi}" for slug, (_, versi) in latest.items()]
+        )
+    except IndexUnavailable as down:  # logged where it was found; never an empty answer
+        outcome = Outcome(error=f"index_{down.reason}")
+        retry_after = down.retry_after
     refused = refusal(Translator(request_lang(request)), outcome)
     target = None
     if outcome.citation:
@@ -238,8 +280,12 @@ async def search_page(request: Request) -> Response:
         "title_query": wanted.q,
         "versions_of": await _all_versions(latest) if wanted.all_versions else [],
     }
-    status = 422 if refused else 200
-    return respond(request, Page("search/results.html", data, extra, status=status), as_json)
+    status = 503 if retry_after else 422 if refused else 200
+    response = respond(request, Page("search/results.html", data, extra, status=status), as_json)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 async def _all_versions(latest: dict[str, tuple[int, str]]) -> list[str]:
