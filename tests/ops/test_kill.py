@@ -55,7 +55,7 @@ def _post_comments(base: str, k: int, stop: threading.Event, acknowledged: dict[
                         "category": "lainnya",
                         "body": body,
                         "email": f"orang{k}-{n}@contoh.id",
-                    },  # fmt: skip
+                    },
                     follow_redirects=False,
                 )
             except httpx.HTTPError:
