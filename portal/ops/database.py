@@ -25,7 +25,13 @@ _SQLITE_UNAVAILABLE = (
 asyncpg: Any = importlib.import_module("asyncpg")
 
 _PG_STATES = ("08", "57P01", "57P02", "57P03", "53300")
-_PG_MESSAGES = ("not currently accepting connections", "connection is closed", "pool is closing")
+_PG_MESSAGES = (
+    "not currently accepting connections",
+    "connection is closed",
+    "pool is closing",
+    "connection was closed in the middle of operation",
+    "another operation is in progress",  # a pooled connection the server killed mid-use
+)
 # The drivers whose OSErrors (refused, reset, timed out) mean the database is out of reach.
 _DRIVER_PATHS = ("/asyncpg/", "/aiosqlite/", "/tortoise/")
 
@@ -36,6 +42,7 @@ DATABASE_ERRORS: tuple[type[Exception], ...] = (
     sqlite3.Error,
     asyncpg.PostgresError,
     asyncpg.InterfaceError,
+    asyncpg.exceptions.InternalClientError,
     OSError,
 )
 
@@ -61,7 +68,7 @@ def _unavailable(error: BaseException) -> bool:
     if isinstance(error, asyncpg.PostgresError):
         state = str(getattr(error, "sqlstate", "") or "")
         return state.startswith(_PG_STATES) or any(text in message for text in _PG_MESSAGES)
-    if isinstance(error, asyncpg.InterfaceError):
+    if isinstance(error, (asyncpg.InterfaceError, asyncpg.exceptions.InternalClientError)):
         return any(text in message for text in _PG_MESSAGES)
     if isinstance(error, OSError):
         return _raised_in_driver(error)
