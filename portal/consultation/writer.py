@@ -255,6 +255,7 @@ async def _campaigns(connection: BaseDBAsyncClient, comments: list[Comment]) -> 
         else {}
     )
     touched: set[int] = set()
+    joining: dict[int, list[int]] = defaultdict(list)  # group → comments that join it now
     for comment in comments:
         bands = keyed[comment.id]
         others = sorted({i for band in bands for i in by_band.get(band, set())} - {comment.id})
@@ -275,11 +276,13 @@ async def _campaigns(connection: BaseDBAsyncClient, comments: list[Comment]) -> 
         if group_id is None:
             group = await CampaignGroup.create(version_id=comment.version_id, size=1)  # type: ignore[attr-defined]
             group_id = group.id
-            await Comment.filter(id=match.id).update(group_id=group_id)
+            joining[group_id].append(match.id)
             match.group_id = group_id
-        await Comment.filter(id=comment.id).update(group_id=group_id)
+        joining[group_id].append(comment.id)
         comment.group_id = group_id
         touched.add(group_id)
+    for group_id, ids in joining.items():  # one statement per group, not one per comment
+        await Comment.filter(id__in=ids).update(group_id=group_id)
     # Plain rows, not model objects: eight bands per comment made most of a batch's cost.
     marks = _marks(connection, 3)
     await connection.execute_many(

@@ -7,9 +7,11 @@ Setting a long draft takes WeasyPrint 30–80 s, so no reader waits for it:
   across the workers of one host the renderer holds an exclusive ``flock`` on
   ``<key>.lock`` while it sets the PDF, and a worker that cannot take the lock leaves
   the work to the one that holds it. The file appears whole (written aside, renamed).
-- **At most N at once.** Rendering runs in the ``pdf`` pool (``PORTAL_PDF_THREADS``
-  threads per worker, ``web/executors.py``), never on the event loop or in the pools of
-  searches and other downloads.
+- **At most N at once, outside the worker.** Each render is a child process
+  (``pdf_child.py``, at a lower priority, stopped after ``RENDER_TIMEOUT``), waited for
+  from the ``pdf`` pool (``PORTAL_PDF_THREADS`` threads per worker,
+  ``web/executors.py``): WeasyPrint holds the GIL, so in a thread it would slow every
+  request of the worker for the whole render.
 - **Ahead of readers.** Every worker of ``portal serve`` sweeps the published versions
   for PDFs still missing, newest first, one at a time: at start-up, every 30 s (so a
   version imported with ``portal import``, which runs no web worker, or published by
@@ -29,6 +31,8 @@ import contextlib
 import fcntl
 import logging
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -37,7 +41,6 @@ from pathlib import Path
 
 from portal.document import parse
 from portal.exports.official import PAPERS
-from portal.exports.pdf import official_pdf
 from portal.web.executors import Busy, Executors
 
 log = logging.getLogger("portal.exports")
@@ -46,6 +49,7 @@ RETRY_AFTER = 30  # seconds a reader is asked to wait for a PDF being prepared
 BACKOFF_FIRST = 60.0  # seconds after a first failure; doubled with each failure
 BACKOFF_MAX = 3600.0
 SWEEP_EVERY = 30.0
+RENDER_TIMEOUT = 900.0  # seconds a render may take before its process is stopped
 ORDER = ("f4", "a4")  # F4 first: the paper the version page links
 
 
@@ -82,6 +86,31 @@ def _failure(folder: Path, key: str) -> tuple[int, float]:
     return failures, max(0.0, wait - age)
 
 
+class RenderFailed(RuntimeError):
+    """The child process set no PDF (its error, or a timeout)."""
+
+
+def render_isolated(source: str, *, ibukota: str, paper: str, timeout: float = RENDER_TIMEOUT) -> bytes:
+    """The PDF of ``source``, set by a child process (``pdf_child.py``)."""
+    try:
+        done = subprocess.run(  # noqa: S603 - our own interpreter and module, fixed arguments
+            [sys.executable, "-m", "portal.exports.pdf_child", paper, ibukota],
+            input=source.encode("utf-8"),
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:  # run() has killed the child
+        raise RenderFailed(f"stopped after {timeout:.0f} s") from error
+    if done.returncode != 0:
+        raise RenderFailed(
+            done.stderr.decode("utf-8", "replace").strip()[-2000:] or f"exit {done.returncode}"
+        )
+    if not done.stdout.startswith(b"%PDF"):
+        raise RenderFailed("the renderer wrote no PDF")
+    return done.stdout
+
+
 def render_to_disk(folder: Path, checksum: str, source: str, paper: str) -> str:
     """Set the PDF of one version on one paper, unless it exists, another process is
     setting it, or it failed too recently. Runs in a thread; returns what happened:
@@ -109,8 +138,8 @@ def render_to_disk(folder: Path, checksum: str, source: str, paper: str) -> str:
             _bump("attempts")
             started = time.monotonic()
             try:
-                document = parse(source)
-                body = official_pdf(document, ibukota=IBUKOTA.get(document.meta.daerah, "…"), paper=paper)
+                document = parse(source)  # a draft that does not parse fails here, cheaply
+                body = render_isolated(source, ibukota=IBUKOTA.get(document.meta.daerah, "…"), paper=paper)
             except Exception:  # any failure of the renderer (or Pango missing): logged, retried later
                 log.exception("PDF %s failed (%d times so far)", key, failures + 1)
                 (folder / f"{key}.failed").write_text(f"{failures + 1}\n", encoding="ascii")

@@ -24,7 +24,7 @@ from portal.config import ROOT, Settings
 from portal.document import parse
 from portal.exports import pdfs
 from portal.exports.pdf import ORIGIN, Refused, _fetcher, official_pdf, static_file
-from portal.exports.pdfs import PdfStore, render_to_disk
+from portal.exports.pdfs import PdfStore, RenderFailed, render_isolated, render_to_disk
 from portal.versions.models import Version
 from portal.versions.services import import_text
 from portal.web.templating import STATIC_DIR
@@ -268,3 +268,13 @@ async def test_published_versions_get_their_pdfs_in_the_background(
     assert first.status_code == 200
     assert first.content.startswith(b"%PDF-")
     assert await store.sweep() == 0  # nothing left to make
+
+
+def test_a_render_runs_in_a_child_process_that_is_stopped_when_it_runs_too_long() -> None:
+    # WeasyPrint holds the GIL: in a thread of the worker it would slow every request.
+    body = render_isolated(contoh(), ibukota="Serang", paper="a4")
+    assert body.startswith(b"%PDF")
+    with pytest.raises(RenderFailed, match="stopped after"):
+        render_isolated(contoh(), ibukota="Serang", paper="a4", timeout=0.2)
+    with pytest.raises(RenderFailed, match="Error"):
+        render_isolated("bukan draf", ibukota="Serang", paper="a4")
