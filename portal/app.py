@@ -46,7 +46,9 @@ from portal.web.templating import STATIC_DIR, Renderer
 DRAFT_BODY_BYTES = 6 * 1024 * 1024  # a whole draft posted or uploaded (2 MB of text, form-encoded)
 
 
-COMMENT_BODY_BYTES = 11 * 1024 * 1024  # a comment with a 10 MB position paper
+# A comment with a 10 MB position paper, read whole up to this (the file part is cut at
+# 10 MB while it streams); past it the body is cut and the form comes back with its text.
+COMMENT_BODY_BYTES = 32 * 1024 * 1024
 
 
 async def mail_worker(settings: Settings, every: float = 1.0) -> None:
@@ -113,6 +115,7 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
                     (r"/kelola/draf(/\d+/simpan)?", DRAFT_BODY_BYTES),
                     (r"/r/.+/komentar", COMMENT_BODY_BYTES),
                 ),
+                keep_fields=(r"/r/.+/komentar",),
             ),
         ],
         exception_handlers={

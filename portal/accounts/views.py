@@ -19,6 +19,8 @@ from portal.accounts.web import (
     session_token,
     set_session_cookie,
 )
+from portal.consultation.models import Comment
+from portal.consultation.services import STATUS_NAMES
 from portal.web.forms import (
     cookie_name,
     csrf_token,
@@ -31,7 +33,7 @@ from portal.web.forms import (
 from portal.web.i18n import Translator
 from portal.web.lang import safe_next
 from portal.web.pages import request_lang
-from portal.web.params import row_id
+from portal.web.params import page_number, row_id
 
 REGISTRATION_COOKIE = "daftar"  # the registering browser's proof for its activation link
 
@@ -41,6 +43,10 @@ def render(
 ) -> Response:
     """A form page: never cached, with the CSRF token and its cookie."""
     translator = Translator(request_lang(request))
+    # Who is signed in, for the header: known once the handler asked (``identify``); these
+    # pages are never cached, unlike the public pages (``web/pages.py``), which stay anonymous.
+    identity = getattr(request.state, "identity", None)
+    context.setdefault("viewer", identity[1] if identity else None)
     html = request.app.state.renderer.render(
         template, translator, current_path=request.url.path, csrf=csrf_token(request), **context
     )
@@ -302,6 +308,7 @@ async def _account_page(
     headers: dict[str, str] | None = None,
 ) -> Response:
     sessions = await Session.filter(user_id=user.id, revoked_at=None).order_by("-last_seen_at").limit(50)
+    comments, comments_page, comments_pages = await _own_comments(user, request)
     requests = await VerificationRequest.filter(user_id=user.id).order_by("-id").limit(10)
     api_tokens = await ApiToken.filter(user_id=user.id, revoked_at=None).order_by("-id").limit(50)
     return render(
@@ -321,7 +328,31 @@ async def _account_page(
         errors=errors or {},
         values=values or {},
         saved=request.query_params.get("disimpan"),
+        comments=comments,
+        comments_page=comments_page,
+        comments_pages=comments_pages,
+        status_names=STATUS_NAMES,
+        comments_url=lambda page: f"/akun?halaman={page}#komentar",
     )
+
+
+COMMENTS_PER_PAGE = 20
+
+
+async def _own_comments(user: Any, request: Request) -> tuple[list[Comment], int, int]:
+    """One page of the comments and replies this person sent while signed in, newest
+    first, with their statuses (two queries)."""
+    own = Comment.filter(author_id=user.id)
+    total = await own.count()
+    pages = max(1, -(-total // COMMENTS_PER_PAGE))
+    page = min(page_number(request.query_params.get("halaman")), pages)
+    rows = (
+        await own.order_by("-id")
+        .offset((page - 1) * COMMENTS_PER_PAGE)
+        .limit(COMMENTS_PER_PAGE)
+        .select_related("version__regulation")
+    )
+    return list(rows), page, pages
 
 
 async def account(request: Request) -> Response:

@@ -108,8 +108,8 @@ async def dim(version: Version, document: Document) -> list[DimRow]:
         by_path[comment.path].append(comment)
     regulation_id: int = version.regulation_id  # type: ignore[attr-defined]
     later = (
-        await Version.filter(regulation_id=regulation_id, tanggal__gt=version.tanggal)
-        .order_by("tanggal", "id")
+        await Version.filter(regulation_id=regulation_id, sequence__gt=version.sequence)
+        .order_by("sequence", "id")
         .first()
     )
     outcome: dict[str, tuple[str, float]] = {}

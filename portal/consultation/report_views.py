@@ -18,6 +18,7 @@ from portal.consultation import dim, reports, services, threads
 from portal.consultation.models import Comment
 from portal.consultation.models import Response as Answer
 from portal.consultation.views import cached_version
+from portal.document.citations import path_citation
 from portal.exports.tables import add_heading, add_table, new_document, table_docx, table_xlsx, to_bytes
 from portal.versions.models import Provision, Version
 from portal.versions.views import CachedVersion, regulation_url
@@ -81,7 +82,7 @@ async def dim_download(request: Request) -> Response:
         widths = (8, 50, 60, 50, 24, 14)
         body = await pools.run("export", table_xlsx, "DIM", heading, sub, dim.DIM_HEADERS, widths, rows)
         return _download(body, XLSX, _name(cached, "dim", "xlsx"))
-    widths_cm = (1.6, 8.0, 8.4, 6.4, 2.9, 1.7)
+    widths_cm = (1.6, 8.0, 7.8, 6.0, 2.9, 2.7)  # "Keterangan" on one line
     body = await pools.run("export", table_docx, heading, sub, dim.DIM_HEADERS, widths_cm, rows)
     return _download(body, DOCX, _name(cached, "dim", "docx"))
 
@@ -133,9 +134,18 @@ async def accountability(request: Request) -> Response:
     return respond(request, Page("consultation/accountability.html", figures, extra), as_json)
 
 
-async def _matrix(version: Version) -> list[tuple[str, str, str, str, str, str]]:
+def _provision(path: str | None, versi: str | None = None) -> str:
+    """A path as a reader cites it: 'Pasal 5 ayat (2)', with the version when given."""
+    if not path:
+        return "Rancangan secara keseluruhan"
+    cited = path_citation(path)
+    return f"{cited} ({versi})" if versi else cited
+
+
+async def _matrix(version: Version, *, cited: bool = False) -> list[tuple[str, str, str, str, str, str]]:
     """The response matrix: Path | Kategori | Masukan | Tanggapan | Alasan | Rumusan hasil;
-    a campaign is one row with its size."""
+    a campaign is one row with its size. ``cited``: provisions named as citations
+    ("Pasal 5 ayat (2)") rather than paths, for the printed report."""
     comments = (
         await Comment.filter(version_id=version.id, parent_id=None, status="terbit")
         .order_by("path", "id")
@@ -168,10 +178,15 @@ async def _matrix(version: Version) -> list[tuple[str, str, str, str, str, str]]
             intake = f"[kampanye, {comment.group.size} penanda tangan] {intake}"
         result = ""
         if given is not None and given.new_versi and given.new_path:
-            result = f"{given.new_versi}/{given.new_path}: {texts.get((given.new_versi, given.new_path), '')}".strip()
+            where = (
+                _provision(given.new_path, given.new_versi)
+                if cited
+                else f"{given.new_versi}/{given.new_path}"
+            )
+            result = f"{where}: {texts.get((given.new_versi, given.new_path), '')}".strip()
         out.append(
             (
-                comment.path or "rancangan",
+                _provision(comment.path) if cited else comment.path or "rancangan",
                 threads.standing(comment.verified, comment.category, "id"),
                 f"{comment.number}: {intake}",
                 dim.DISPOSITION_ID[given.disposition] if given else "belum dijawab",
@@ -183,21 +198,25 @@ async def _matrix(version: Version) -> list[tuple[str, str, str, str, str, str]]
 
 
 MATRIX_HEADERS = ("Path", "Kategori", "Masukan", "Tanggapan", "Alasan", "Rumusan hasil")
+DOCX_MATRIX_HEADERS = ("Ketentuan", *MATRIX_HEADERS[1:])
 
 
 async def report(request: Request) -> Response:
     cached = await cached_version(request)
     version = cached.version
     figures = await _figures(request, cached)
-    matrix = await _matrix(version)
+    as_docx = request.url.path.endswith(".docx")
+    matrix = await _matrix(version, cited=as_docx)
     meta = cached.document.meta
     period = (
         f"{version.konsultasi_buka.isoformat()} s.d. {version.konsultasi_tutup.isoformat()}"
         if version.konsultasi_buka and version.konsultasi_tutup
         else "-"
     )
-    if request.url.path.endswith(".docx"):
+    if as_docx:
         t = Translator("id")
+        if version.konsultasi_buka and version.konsultasi_tutup:  # "7 Desember 2026", not ISO
+            period = f"{t.date(version.konsultasi_buka)} s.d. {t.date(version.konsultasi_tutup)}"
         labelled = _labelled(figures, t)
         document = new_document()
         add_heading(
@@ -217,7 +236,9 @@ async def report(request: Request) -> Response:
             add_table(document, ("Uraian", "Jumlah"), (20.0, 4.0), [(k, str(n)) for k, n in labelled[key]])
         add_heading(document, "Matriks tanggapan")
         pools = request.app.state.executors  # a row per comment, then the file: in the export pool
-        await pools.run("export", add_table, document, MATRIX_HEADERS, (3.2, 3.0, 8.0, 2.8, 6.0, 6.0), matrix)
+        await pools.run(
+            "export", add_table, document, DOCX_MATRIX_HEADERS, (3.2, 3.0, 8.0, 2.8, 6.0, 6.0), matrix
+        )
         body = await pools.run("export", to_bytes, document)
         return _download(body, DOCX, _name(cached, "laporan-konsultasi", "docx"))
     t = Translator(request_lang(request))

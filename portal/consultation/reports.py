@@ -118,7 +118,7 @@ def export_record(
         "terverifikasi": "ya"
         if comment["verified"]
         else "tidak",  # "tidak": category and organisation declared
-        "organisasi": clean_label(comment["organisation"]),
+        "organisasi": "" if hidden and not personal else clean_label(comment["organisation"]),
         "wilayah": comment["region"],
         "penulis": threads.author_label(
             comment["name"],
@@ -127,6 +127,7 @@ def export_record(
             comment["region"],
             bool(comment["redacted_at"]),
             verified=bool(comment["verified"]),
+            hidden=hidden,
         ),
         "komentar": "" if hidden else comment["body"],
         "usulan_rumusan": "" if hidden else comment["replacement"],

@@ -45,6 +45,13 @@ MESSAGES: dict[str, str] = {
     "body_required": N_("Write your comment."),
     "body_long": N_("The comment is too long (5,000 characters at most)."),
     "replacement_long": N_("The proposed wording is too long (5,000 characters at most)."),
+    # Shown with the limit and the text's length (``thread.html``); the text is kept whole.
+    "body_too_long": N_(
+        "The comment is too long: %(limit)s characters at most, and it has %(length)s. Shorten it; your text is kept below."
+    ),
+    "replacement_too_long": N_(
+        "The proposed wording is too long: %(limit)s characters at most, and it has %(length)s. Shorten it; your text is kept below."
+    ),
     "position_invalid": N_("Choose your position."),
     "category_invalid": N_("Choose a stakeholder category."),
     "region_invalid": N_("Choose a regency or city."),
@@ -156,14 +163,20 @@ def is_verified(user: User | None) -> bool:
     return bool(user and user.role == "pemangku" and user.organisation and user.category in CATEGORIES)
 
 
+def char_count(value: str) -> int:
+    """Characters as the writer sees them: a line break counts once, though a browser
+    sends it as CR LF (the form's counter, ``static/comment.js``, counts the same)."""
+    return len(value.replace("\r\n", "\n"))
+
+
 def validate(submission: Submission, user: User | None, is_reply: bool) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not submission.body.strip():
         errors["body"] = ["body_required"]
-    elif len(submission.body) > BODY_MAX:
-        errors["body"] = ["body_long"]
-    if len(submission.replacement) > REPLACEMENT_MAX:
-        errors["replacement"] = ["replacement_long"]
+    elif char_count(submission.body) > BODY_MAX:
+        errors["body"] = ["body_too_long"]
+    if char_count(submission.replacement) > REPLACEMENT_MAX:
+        errors["replacement"] = ["replacement_too_long"]
     if not is_reply and submission.position not in POSITIONS:
         errors["position"] = ["position_invalid"]
     if submission.category not in CATEGORIES:

@@ -18,8 +18,10 @@ from portal.consultation.models import DISPOSITIONS, POSITIONS, Comment
 from portal.consultation.views import MESSAGES
 from portal.document import Document
 from portal.document.citations import ancestors, path_citation
+from portal.versions.models import Version
 from portal.versions.services import version_refs
 from portal.web.forms import read_form, text
+from portal.web.i18n import N_
 from portal.web.pages import request_lang
 
 # -- moderation -------------------------------------------------------------------------------
@@ -81,6 +83,8 @@ async def redact(request: Request) -> Response:
 
 # -- answers (drafters) -----------------------------------------------------------------------
 
+ANSWERABLE = ("pasal", "ayat", "huruf", "angka")  # what an answer points to
+
 
 async def _progress(
     request: Request, version_id: int, slug: str, versi: str
@@ -128,7 +132,17 @@ async def answer_queue(request: Request) -> Response:
     await require(request, "comment.answer")
     q = request.query_params
     versions = await version_refs()
-    chosen = next((v for v in versions if str(v.id) == q.get("versi")), versions[0] if versions else None)
+    # By default the queue opens on the newest version that has comments waiting for an answer.
+    waiting_in = {
+        int(version_id)
+        for version_id, _ in await Comment.filter(parent_id=None, answered_at__isnull=True)
+        .exclude(status="menunggu")
+        .group_by("version_id")
+        .annotate(n=Count("id"))
+        .values_list("version_id", "n")
+    }
+    default = next((v for v in versions if v.id in waiting_in), versions[0] if versions else None)
+    chosen = next((v for v in versions if str(v.id) == q.get("versi")), default)
     rows: list[Comment] = []
     waiting: dict[str, int] = {}
     parts: list[tuple[str, int, int]] = []
@@ -151,6 +165,40 @@ async def answer_queue(request: Request) -> Response:
     )  # fmt: skip
 
 
+ANSWER_MESSAGES = {
+    **MESSAGES,
+    "provision_unknown": N_("Choose the provision from the list."),
+}
+
+
+Choices = list[tuple[str, list[tuple[str, str]]]]
+
+
+async def provision_choices(request: Request, comment: Comment) -> tuple[Choices, str]:
+    """The provisions an answer can point to, by version (the latest first, back to the
+    commented one): ("v3", [("v3/pasal-5/ayat-2", "Pasal 5 ayat (2)"), …]); and the one
+    the commented provision became in the latest version (same lineage), if any."""
+    version = comment.version
+    slug = version.regulation.slug
+    later = (
+        await Version.filter(regulation_id=version.regulation.id, sequence__gte=version.sequence)
+        .order_by("-sequence", "-id")
+        .values_list("versi", flat=True)
+    )
+    choices: Choices = []
+    suggested = ""
+    for versi in later:
+        cached = await request.app.state.versions.get(slug, str(versi))
+        if cached is None:
+            continue
+        nodes = [n for n in cached.order if n.kind in ANSWERABLE]
+        if not choices and comment.lineage:
+            same = next((n for n in nodes if n.lineage == comment.lineage), None)
+            suggested = f"{versi}/{same.path}" if same is not None else ""
+        choices.append((str(versi), [(f"{versi}/{n.path}", path_citation(n.path)) for n in nodes]))
+    return choices, suggested
+
+
 async def answer_form(request: Request) -> Response:
     actor, _ = await require(request, "comment.answer")
     comment = await Comment.get_or_none(number=request.path_params["nomor"]).select_related(
@@ -160,15 +208,24 @@ async def answer_form(request: Request) -> Response:
         raise HTTPException(status_code=404)
     values: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
+    choices, suggested = await provision_choices(request, comment)
     if request.method == "POST":
         form = await read_form(request)
+        chosen = text(form, "ketentuan", 310).strip()
+        new_versi, _, new_path = chosen.partition("/")
+        if not chosen:  # the older form (and API clients): the version and the path typed
+            new_versi, new_path = text(form, "new_versi", 50), text(form, "new_path", 255)
         given = moderation.Answer(
-            text(form, "disposition", 30), text(form, "reason", moderation.REASON_MAX + 100),
-            text(form, "new_path", 255), text(form, "new_versi", 50),
+            text(form, "disposition", 30), text(form, "reason", moderation.REASON_MAX + 100), new_path, new_versi,
         )  # fmt: skip
-        values = {"disposition": given.disposition, "reason": given.reason, "new_path": given.new_path,
-                  "new_versi": given.new_versi, "group": text(form, "group", 2)}  # fmt: skip
+        values = {"disposition": given.disposition, "reason": given.reason, "ketentuan": chosen,
+                  "group": text(form, "group", 2)}  # fmt: skip
+        known = {value for _, options in choices for value, _ in options}
+        if chosen and chosen not in known:
+            errors = {"ketentuan": ["provision_unknown"]}
         try:
+            if errors:
+                raise Refused({**moderation.validate_answer(given), **errors})
             await moderation.answer(
                 comment, given, actor, request.app.state.settings, comment.version.regulation.slug,
                 whole_group=values["group"] == "1", ip=client_ip(request),
@@ -184,7 +241,8 @@ async def answer_form(request: Request) -> Response:
         request, "consultation/answer.html", status=400 if errors else 200, comment=comment, responses=responses,
         values=values, errors=errors, dispositions=DISPOSITIONS, disposition_names=services.DISPOSITION_NAMES,
         position_names=services.POSITION_NAMES, author=threads.public_author(comment, request_lang(request)),
-        messages=MESSAGES,
+        messages=ANSWER_MESSAGES, choices=choices,
+        chosen=values.get("ketentuan", suggested),
     )  # fmt: skip
 
 

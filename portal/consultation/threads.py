@@ -15,6 +15,8 @@ from portal.versions.models import Version
 from portal.web.i18n import Translator
 from portal.web.unicode import clean_label
 
+HIDDEN = "disembunyikan"  # a comment's status once a moderator hid it
+
 PAGE_SIZE = 20
 
 
@@ -28,6 +30,7 @@ def public_author(comment: Comment, lang: str = "id") -> str:
         comment.redacted_at is not None,
         lang,
         verified=comment.verified,
+        hidden=comment.status == HIDDEN,
     )
 
 
@@ -40,12 +43,17 @@ def author_label(
     lang: str = "id",
     *,
     verified: bool = False,
+    hidden: bool = False,
 ) -> str:
     """How a comment is signed. An organisation no administrator verified is marked as
     declared by the writer, so that anyone can write "BPJS Ketenagakerjaan" but only
-    BPJS's verified account signs as it. Invisible characters never reach the label."""
+    BPJS's verified account signs as it. Invisible characters never reach the label.
+    A comment a moderator hid shows nothing its writer typed: no name, no organisation
+    (the regency or city is a choice from a list, and stays)."""
     if redacted:
         return "—"
+    if hidden:
+        name, show_name, organisation = "", False, ""
     where = region or ("Provinsi Banten" if lang == "id" else "Banten Province")
     name, organisation = clean_label(name), clean_label(organisation)
     named = show_name and bool(name)
@@ -88,7 +96,7 @@ class Thread:
 
 
 def version_ids_upto(version: Version, versions: Sequence[Version]) -> list[int]:
-    return [v.id for v in versions if (v.tanggal, v.id) <= (version.tanggal, version.id)]
+    return [v.id for v in versions if (v.sequence, v.id) <= (version.sequence, version.id)]
 
 
 async def thread(

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from starlette.background import BackgroundTask
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -20,7 +21,12 @@ from portal.accounts.policy import ANONYMOUS_ACTOR, can
 from portal.accounts.views import render
 from portal.accounts.web import client_ip, identify
 from portal.consultation import services, threads
-from portal.consultation.attachments import attachments_dir, discard_attachment, store_attachment
+from portal.consultation.attachments import (
+    ATTACHMENT_MAX,
+    attachments_dir,
+    discard_attachment,
+    store_attachment,
+)
 from portal.consultation.errors import Refused
 from portal.consultation.models import POSITIONS, REGIONS, Comment
 from portal.consultation.services import Submission
@@ -34,7 +40,7 @@ from portal.versions.views import CachedVersion, regulation_url
 from portal.web import errors as error_pages
 from portal.web import throttle
 from portal.web.forms import MESSAGES as FORM_MESSAGES
-from portal.web.forms import read_form, text
+from portal.web.forms import check_csrf, read_form, text
 from portal.web.i18n import N_
 from portal.web.pages import request_lang
 from portal.web.params import page_number
@@ -52,12 +58,69 @@ MESSAGES = {
 
 # -- forms ------------------------------------------------------------------------------------
 
+FIELD_MAX_BYTES = 64 * 1024  # one text field of the comment form (the body limit per part)
+
+
+class _CommentFormParser(MultiPartParser):
+    """Starlette's multipart parser with the attachment counted while it streams: past
+    ``file_limit`` bytes the rest of the file is discarded (never written anywhere) and
+    ``oversized`` is set, while the text fields around it are still read."""
+
+    def __init__(self, request: Request, file_limit: int) -> None:
+        super().__init__(
+            request.headers, request.stream(), max_files=1, max_fields=100, max_part_size=FIELD_MAX_BYTES
+        )
+        self.file_limit = file_limit
+        self.file_bytes = 0
+        self.oversized = False
+        self.uploads: list[UploadFile] = []  # also a file cut off with the body, not in the form
+
+    def on_headers_finished(self) -> None:
+        super().on_headers_finished()
+        if self._current_part.file is not None:
+            self.uploads.append(self._current_part.file)
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        if self._current_part.file is not None:
+            self.file_bytes += end - start
+            if self.file_bytes > self.file_limit:
+                self.oversized = True
+                return
+        super().on_part_data(data, start, end)
+
+
+async def _comment_form(request: Request) -> tuple[FormData, bool]:
+    """The comment form after the CSRF check, and whether its file was too large (cut
+    while streaming here, or the body cut at the transport limit by ``BodyLimitMiddleware``):
+    then the text fields that arrived are kept and the file is dropped."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = await read_form(request, files=1, max_part_size=FIELD_MAX_BYTES)
+        return form, bool(getattr(request.state, "body_truncated", False))
+    parser = _CommentFormParser(request, ATTACHMENT_MAX)
+    try:
+        form = await parser.parse()
+    except MultiPartException as error:
+        raise HTTPException(status_code=400, detail=error.message) from error
+    try:
+        check_csrf(request, form)
+    except HTTPException:
+        await form.close()
+        raise
+    too_large = parser.oversized or bool(getattr(request.state, "body_truncated", False))
+    if too_large:  # the part of the file that was kept is of no use
+        for upload in parser.uploads:
+            await upload.close()
+        form = FormData([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
+    return form, too_large
+
 
 def _submission(form: FormData) -> Submission:
+    # Read whole (each part is bounded by FIELD_MAX_BYTES): an over-long text is refused
+    # with every character kept, never cut.
     return Submission(
-        body=text(form, "body", services.BODY_MAX + 100),
+        body=text(form, "body", FIELD_MAX_BYTES),
         position=text(form, "position", 30),
-        replacement=text(form, "replacement", services.REPLACEMENT_MAX + 100),
+        replacement=text(form, "replacement", FIELD_MAX_BYTES),
         category=text(form, "category", 40),
         organisation=text(form, "organisation", 200),
         region=text(form, "region", 60),
@@ -191,6 +254,10 @@ async def _show(
         "reply_key": lambda _comment: secrets.token_hex(16),
         "json_url": (f"{base}/{path}/komentar.json" if path else f"{base}/komentar.json"),
         "unavailable": unavailable,
+        "body_max": services.BODY_MAX,
+        "char_count": services.char_count,
+        "replacement_max": services.REPLACEMENT_MAX,
+        "attachment_max": ATTACHMENT_MAX,
     }
     retry = {"Retry-After": str(error_pages.DATABASE_RETRY_AFTER)} if unavailable else None
     return render(request, "consultation/thread.html", status=status, headers=retry, **context)
@@ -304,11 +371,13 @@ def _thread_json(
 
 
 async def _post(request: Request, cached: CachedVersion, node: Node | None) -> Response:
-    form = await read_form(request, files=1, max_part_size=64 * 1024)
+    form, too_large = await _comment_form(request)
     submission = _submission(form)
     settings = request.app.state.settings
     attachment = None
     try:
+        if too_large:  # 413, the form back with every field as typed
+            raise Refused({"attachment": ["attachment_large"]})
         _, user, _ = await identify(request)
         upload = form.get("attachment")
         attachment = await store_attachment(
@@ -322,7 +391,8 @@ async def _post(request: Request, cached: CachedVersion, node: Node | None) -> R
         discard_attachment(attachment)
         # 507: the server has no room for the file (the file itself is fine)
         full = "attachment_disk_full" in refused.errors.get("attachment", [])
-        values, status = submission.values(), 507 if full else 400
+        large = "attachment_large" in refused.errors.get("attachment", [])
+        values, status = submission.values(), 507 if full else 413 if large else 400
         return await _show(request, cached, node, values=values, errors=refused.errors, status=status)
     except Exception as error:
         if not database_unavailable(error):
@@ -389,7 +459,9 @@ async def lookup(request: Request) -> Response:
     same whether or not they match, and asking is throttled per client address and per
     number (``PORTAL_MAIL_LIMIT_*``)."""
     if request.method == "GET":
-        return render(request, "consultation/lookup.html", values={}, errors={}, messages=MESSAGES)
+        _, user, _ = await identify(request)  # a signed-in person's address, filled in
+        values = {"email": user.email} if user else {}
+        return render(request, "consultation/lookup.html", values=values, errors={}, messages=MESSAGES)
     form = await read_form(request)
     values = {"number": text(form, "number", 40), "email": text(form, "email", 254)}
     errors: dict[str, list[str]] = {}

@@ -5,7 +5,7 @@ needs a text that parses."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tortoise.transactions import in_transaction
 
@@ -60,6 +60,10 @@ MESSAGES: dict[str, str] = {
     "window_partial": N_("Give both dates, or neither."),
     "date_invalid": N_("Invalid date (yyyy-mm-dd)."),
     "moderation_invalid": N_("Choose pre- or post-moderation."),
+    "not_latest": N_(
+        "A new version continues the latest published version of its regulation: choose that one."
+    ),
+    "label_long": N_("The label is too long (200 characters at most)."),
     "outline_invalid": N_(
         "The outline can be changed once the text is valid: fix the problems listed on the draft page first."
     ),
@@ -136,7 +140,11 @@ async def create_draft(source: str, actor: User, *, ip: str | None = None) -> Wo
 async def draft_from_version(
     version: Version, versi: str, actor: User, *, ip: str | None = None
 ) -> WorkingDraft:
-    """Start the next version from a published one: its text with a new versi and today's date."""
+    """Start the next version from the latest published one: its text with a new versi and
+    today's date (an earlier version cannot be continued: the next one follows the latest)."""
+    latest = await previous_version(version.regulation.slug)
+    if latest is not None and latest.id != version.id:
+        raise Refusal({"dari": ["not_latest"]})
     text = version.source
     head, body = text[4:].split("\n---\n", 1)
     lines = []
@@ -202,11 +210,15 @@ class Review:
         return lint(self.document) if self.document is not None else []
 
 
-async def previous_version(slug: str, tanggal: dt.date | None = None) -> Version | None:
-    query = Version.filter(regulation__slug=slug)
-    if tanggal is not None:
-        query = query.filter(tanggal__lte=tanggal)
-    return await query.order_by("-tanggal", "-id").select_related("regulation").first()
+async def previous_version(slug: str) -> Version | None:
+    """The version a working draft continues: the regulation's latest published one
+    (versions follow each other in the order of publication, whatever their ``tanggal``)."""
+    return (
+        await Version.filter(regulation__slug=slug)
+        .order_by("-sequence", "-id")
+        .select_related("regulation")
+        .first()
+    )
 
 
 def pins_of(corrections: list[AlignmentCorrection]) -> list[Pin]:
@@ -215,11 +227,11 @@ def pins_of(corrections: list[AlignmentCorrection]) -> list[Pin]:
 
 async def review(draft: WorkingDraft) -> Review:
     corrections = await AlignmentCorrection.filter(draft_id=draft.id).order_by("id")
+    previous = await previous_version(draft.slug)
     try:
         document = parse(draft.source)
     except DraftError as error:
-        return Review(draft, error.problems, None, None, None, corrections, [])
-    previous = await previous_version(draft.slug, document.meta.tanggal)
+        return Review(draft, error.problems, None, previous, None, corrections, [])
     if previous is None:
         return Review(draft, [], document, None, None, corrections, [])
     older = await versions.load_document(previous)
@@ -300,11 +312,15 @@ async def remove_correction(
 
 @dataclass(frozen=True)
 class Window:
-    """What the publisher sets for the consultation of the new version."""
+    """What the publisher sets: the version's label and date, and its consultation
+    (``keep_windows``: earlier versions' open windows stay open)."""
 
     konsultasi: Konsultasi | None
     anonim_boleh: bool = True
     moderasi: str = "pasca"
+    label: str | None = None  # None: the front matter's
+    tanggal: dt.date | None = None
+    keep_windows: bool = False
 
 
 async def publish(draft: WorkingDraft, window: Window, actor: User, *, ip: str | None = None) -> Version:
@@ -315,6 +331,12 @@ async def publish(draft: WorkingDraft, window: Window, actor: User, *, ip: str |
         document = parse(draft.source)
     except DraftError as error:
         raise Refusal({"publish": ["invalid"]}) from error
+    if window.label or window.tanggal:
+        document.meta = replace(
+            document.meta,
+            label=window.label or document.meta.label,
+            tanggal=window.tanggal or document.meta.tanggal,
+        )
     corrections = await AlignmentCorrection.filter(draft_id=draft.id).order_by("id")
     publication = versions.Publication(
         publisher=actor,
@@ -323,6 +345,7 @@ async def publish(draft: WorkingDraft, window: Window, actor: User, *, ip: str |
         anonim_boleh=window.anonim_boleh,
         moderasi=window.moderasi,
         ip=ip,
+        close_windows=not window.keep_windows,
     )
     async with in_transaction():
         if await Version.filter(regulation__slug=document.meta.slug, versi=document.meta.versi).exists():

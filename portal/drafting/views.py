@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from portal.accounts.views import render
 from portal.accounts.web import client_ip, require
+from portal.consultation.services import today
 from portal.document import Document, Konsultasi
 from portal.document.citations import path_citation
 from portal.drafting import services
@@ -22,7 +23,7 @@ from portal.drafting.services import Refusal, StaleRevision, Window
 from portal.versions.compare import Change, Comparison
 from portal.versions.models import Version
 from portal.versions.redline import redline_context
-from portal.versions.services import version_refs
+from portal.versions.services import latest_refs
 from portal.web.forms import MESSAGES as FORM_MESSAGES
 from portal.web.forms import read_form, text
 from portal.web.pages import request_lang, split_json
@@ -68,7 +69,7 @@ async def _drafts_page(
 ) -> Response:
     open_drafts = await WorkingDraft.filter(status="open").order_by("-updated_at").limit(200)
     done = await WorkingDraft.exclude(status="open").order_by("-updated_at").limit(20)
-    published = await version_refs(limit=50)
+    published = await latest_refs(limit=200)
     return page(
         request, "drafting/drafts.html", status=status, drafts=open_drafts, done=done, published=published,
         values=values, errors=errors,
@@ -170,6 +171,7 @@ async def draft_response(
         "base": draft.revision if base is None else base,
         "preview": preview,
         "ctx": {"base": "#", "target": ""},
+        **await _publication_context(review, values or {}),
     }
     if review.comparison is not None:
         context.update(redline_context(review.comparison, lang))
@@ -177,6 +179,29 @@ async def draft_response(
         context["old_labels"] = full_labels(review.comparison.old)
         context["new_labels"] = full_labels(review.comparison.new)
     return page(request, "drafting/draft.html", status=status, **context)
+
+
+async def _publication_context(review: services.Review, values: dict[str, str]) -> dict[str, Any]:
+    """The publish form's label and date (today by default), a warning when that date is
+    earlier than the latest version's, and the earlier windows publishing would close."""
+    meta = review.document.meta if review.document else None
+    tanggal = _date(values.get("tanggal", "")) or today()
+    previous = review.previous
+    windows = (
+        await Version.filter(
+            regulation_id=previous.regulation_id,  # type: ignore[attr-defined]
+            konsultasi_buka__isnull=False,
+            konsultasi_tutup__gte=today(),
+        ).order_by("sequence", "id")
+        if previous is not None
+        else []
+    )
+    return {
+        "publish_label": values.get("label") or (meta.label if meta else ""),
+        "publish_date": values.get("tanggal") or today().isoformat(),
+        "date_warning": previous is not None and tanggal < previous.tanggal,
+        "open_windows": windows,
+    }
 
 
 def _changes_to_check(comparison: Comparison) -> list[Change]:
@@ -298,8 +323,17 @@ def read_window(form: FormData) -> tuple[Window | None, dict[str, str], dict[str
         "tutup": text(form, "tutup", 20),
         "anonim": text(form, "anonim", 5),
         "moderasi": text(form, "moderasi", 10),
+        "label": text(form, "label", 201),
+        "tanggal": text(form, "tanggal", 20),
+        "pertahankan": text(form, "pertahankan", 5),
     }
     errors: dict[str, list[str]] = {}
+    label = " ".join(values["label"].split())
+    if len(label) > 200:
+        errors["label"] = ["label_long"]
+    tanggal = _date(values["tanggal"]) if values["tanggal"].strip() else None
+    if values["tanggal"].strip() and tanggal is None:
+        errors["tanggal"] = ["date_invalid"]
     buka = _date(values["buka"]) if values["buka"].strip() else None
     tutup = _date(values["tutup"]) if values["tutup"].strip() else None
     if values["buka"].strip() and buka is None:
@@ -315,7 +349,11 @@ def read_window(form: FormData) -> tuple[Window | None, dict[str, str], dict[str
     if errors:
         return None, values, errors
     konsultasi = Konsultasi(buka, tutup) if buka and tutup else None
-    return Window(konsultasi, values["anonim"] == "1", values["moderasi"]), values, {}
+    window = Window(
+        konsultasi, values["anonim"] == "1", values["moderasi"], label=label or None, tanggal=tanggal,
+        keep_windows=values["pertahankan"] == "1",
+    )  # fmt: skip
+    return window, values, {}
 
 
 async def publish(request: Request) -> Response:

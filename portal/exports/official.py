@@ -4,7 +4,9 @@ F4 (or A4) portrait, Bookman Old Style (or a configured font) 12 pt: the title b
 and the Pembukaan formulas, Menimbang and Mengingat with their letters and numbers
 hanging, BAB/Bagian/Paragraf and Pasal centred, ayat/huruf/angka indented by level,
 the Penutup with its signature blocks, then the Penjelasan as its own part (general,
-then Pasal by Pasal, "Cukup jelas." where nothing is written) and the Lampiran.
+then Pasal by Pasal, "Cukup jelas." where nothing is written) and the Lampiran, whose
+Markdown tables become real tables. The document's language is ``id-ID`` and the footer
+carries the page number.
 """
 
 from __future__ import annotations
@@ -17,13 +19,26 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Cm, Length, Pt
 from docx.text.paragraph import Paragraph
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from portal.document import Document, Node
+from portal.document.parser import DISABLED_RULES
+from portal.exports.tables import (
+    add_page_numbers,
+    fit_widths,
+    repeat_header,
+    set_language,
+    set_widths,
+    text_width,
+)
 
 PAPERS = {"f4": (Cm(21.5), Cm(33.0)), "a4": (Cm(21.0), Cm(29.7))}
 FONT = "Bookman Old Style"
 UNITS = ("ayat", "huruf", "angka")
-STEP = 0.75  # cm of indentation per level of rincian
+STEP = 1.0  # cm of indentation per level of rincian: the hanging marker's room, "(10)" fits
+# Free text (Lampiran) read with the parser's block rules, tables on, raw HTML off.
+_MD = MarkdownIt("commonmark", {"html": False, "typographer": False}).disable(DISABLED_RULES).enable("table")
 
 
 def _step(levels: float) -> Length:
@@ -54,6 +69,8 @@ class _Writer:
         )
         style.paragraph_format.space_after = Pt(6)
         style.paragraph_format.line_spacing = 1.15
+        set_language(self.docx)
+        add_page_numbers(section)
 
     def para(
         self, text: str = "", *, center: bool = False, bold: bool = False, left: Length | None = None,
@@ -92,20 +109,124 @@ def _consideration(writer: _Writer, node: Node) -> None:
     """Menimbang / Mengingat: the word, a colon, then each item with its letter or number."""
     label = "Menimbang" if node.kind == "menimbang" else "Mengingat"
     table = writer.docx.add_table(rows=0, cols=4)
-    table.autofit = False
-    widths = (Cm(3.0), Cm(0.5), Cm(0.8), Cm(12.2))
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width  # the grid: LibreOffice reads it, Word the cells
+    available = text_width(writer.docx.sections[0])
+    # The number column holds "10." and "11." on one line; the words take the rest.
+    fixed = fit_widths((3.0, 0.5, 1.1), available)
+    widths = [*fixed, Length(available - sum(fixed))]
     for k, item in enumerate(node.children):
         cells = table.add_row().cells
-        for cell, width in zip(cells, widths, strict=True):
-            cell.width = width
         cells[0].text = label if k == 0 else ""
         cells[1].text = ":" if k == 0 else ""
         cells[2].text = item.marker or ""
         cells[3].text = _plain(item.text)
         cells[3].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    set_widths(table, widths)  # the grid (LibreOffice) and the cells (Word) agree
     writer.para()
+
+
+def _inline(paragraph: Paragraph, token: Token | None) -> None:
+    """An inline token's words as runs: bold and italic kept, everything else plain."""
+    bold = italic = False
+    for child in (token.children or []) if token is not None else []:
+        if child.type in ("strong_open", "strong_close"):
+            bold = child.type == "strong_open"
+        elif child.type in ("em_open", "em_close"):
+            italic = child.type == "em_open"
+        elif child.type in ("text", "code_inline", "softbreak", "hardbreak") and (
+            child.content or "break" in child.type
+        ):
+            run = paragraph.add_run(child.content if child.type in ("text", "code_inline") else " ")
+            run.bold, run.italic = bold or None, italic or None
+
+
+def _content(token: Token | None) -> str:
+    return token.content if token is not None else ""
+
+
+def _table(writer: _Writer, tokens: list[Token]) -> None:
+    """A Markdown table as a table with a grid, its header row repeated, its columns in
+    proportion to their longest words and together as wide as the text."""
+    rows: list[list[Token | None]] = []
+    header_rows = 0
+    for token in tokens:
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type == "inline" and rows:
+            rows[-1].append(token)
+        elif token.type == "thead_close":
+            header_rows = len(rows)
+    if not rows:
+        return
+    columns = max(len(r) for r in rows)
+    rows = [r + [None] * (columns - len(r)) for r in rows]
+    lengths = [max(len(_content(r[c])) for r in rows) for c in range(columns)]
+    # A column's share grows with its longest cell, with a floor so "No." stays on a line.
+    shares = [min(max(n, 7), 40) + 2 for n in lengths]
+    table = writer.docx.add_table(rows=len(rows), cols=columns)
+    table.style = "Table Grid"
+    for row, cells in zip(table.rows, rows, strict=True):
+        for cell, found in zip(row.cells, cells, strict=True):
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.space_after = Pt(0)
+            _inline(paragraph, found)
+            if row._index < header_rows:
+                for run in paragraph.runs:
+                    run.bold = True
+    if header_rows:
+        repeat_header(table)
+    available = text_width(writer.docx.sections[0])
+    set_widths(table, [Length(int(available * share / sum(shares))) for share in shares])
+    writer.para()
+
+
+def _free_text(writer: _Writer, text: str) -> None:
+    """Free Markdown (a Lampiran): paragraphs, headings, lists and real tables."""
+    tokens = _MD.parse(text)
+    k = 0
+    markers: list[int | None] = []
+    while k < len(tokens):
+        token = tokens[k]
+        if token.type == "table_open":
+            end = next(j for j in range(k, len(tokens)) if tokens[j].type == "table_close")
+            _table(writer, tokens[k:end])
+            k = end
+        elif token.type == "bullet_list_open":
+            markers.append(None)
+        elif token.type == "ordered_list_open":
+            markers.append(int(token.attrGet("start") or 1))
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            markers.pop()
+        elif token.type == "list_item_open":
+            number = markers[-1]
+            marker = "•" if number is None else f"{number}."
+            if number is not None:
+                markers[-1] = number + 1
+            level = len(markers) - 1
+            left = _step(level + 1)
+            paragraph = writer.docx.add_paragraph()
+            paragraph.paragraph_format.left_indent = left
+            paragraph.paragraph_format.first_line_indent = -_step(1)
+            paragraph.paragraph_format.tab_stops.add_tab_stop(left)
+            paragraph.add_run(f"{marker}\t")
+            inline = tokens[k + 2] if k + 2 < len(tokens) and tokens[k + 2].type == "inline" else None
+            _inline(paragraph, inline)
+            close = next(
+                j for j in range(k, len(tokens)) if tokens[j].type in ("paragraph_close", "list_item_close")
+            )
+            k = close
+        elif token.type in ("paragraph_open", "heading_open"):
+            paragraph = writer.docx.add_paragraph()
+            if token.type == "paragraph_open":
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            _inline(paragraph, tokens[k + 1])
+            if token.type == "heading_open":
+                for run in paragraph.runs:
+                    run.bold = True
+            k += 2
+        elif token.type in ("fence", "code_block"):
+            for line in token.content.splitlines():
+                writer.para(line)
+        k += 1
 
 
 def _units(writer: _Writer, node: Node, level: int) -> None:
@@ -211,6 +332,5 @@ def official_docx(document: Document, *, ibukota: str = "…", paper: str = "f4"
             writer.para(f"{meta.short_name.upper()} TENTANG {meta.tentang.upper()}")
             if node.heading:
                 writer.para(node.heading, center=True, bold=True)
-            for block in (node.text or "").split("\n\n"):
-                writer.para(block)
+            _free_text(writer, node.text or "")
     return writer.bytes()

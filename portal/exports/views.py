@@ -55,7 +55,17 @@ async def akn(request: Request) -> Response:
     headers = _headers(version, ".akn.xml")
     if not_modified(request, headers["etag"]):
         return Response(status_code=304, headers=headers)
-    body = await request.app.state.executors.run("export", lambda: akoma_ntoso(parse(version.source)))
+    # The Work is the regulation: its year is the first version's, whichever version this is.
+    first = (
+        await Version.filter(regulation_id=version.regulation_id)  # type: ignore[attr-defined]
+        .order_by("published_at", "id")
+        .first()
+        .values_list("tanggal", flat=True)
+    )
+    body = await request.app.state.executors.run(
+        "export",
+        lambda: akoma_ntoso(parse(version.source), first=first),  # type: ignore[arg-type]
+    )
     return Response(body, media_type="application/akn+xml", headers=headers)
 
 

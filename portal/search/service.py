@@ -5,8 +5,9 @@ AND / OR / NOT, and field filters (``pasal:12``, ``kategori:serikat-pekerja``,
 ``versi:v2``, ``jenis:ayat``, ``status:dijawab``). Abbreviations and synonyms of the
 field (ojol, BPJamsostek, Raperda …) are expanded. A query that is only a citation
 ("Pasal 12 ayat (3)", "psl 12 (3)") goes straight to that provision. Unless every
-version is asked for, provisions and comments of the latest version of each
-regulation are searched.
+version is asked for, the provisions of the versions open for comment (each
+regulation's latest when none is open) and every comment and answer of the
+regulations are searched (``Scope``).
 
 Every query is bounded here, whoever asks (``budget.py``): its length, its number of
 terms, fuzzy terms (``word~``, ``word~2``: at most 2 edits, the first 2 letters kept),
@@ -36,6 +37,7 @@ from portal.search.analysis import parse_citation, words
 from portal.search.budget import Deadline, Refused, TooBroad
 from portal.search.facets import facet_codes
 from portal.search.index import FACETS, SearchIndex
+from portal.search.readable import plain
 from portal.search.scoring import Scorer, members
 from portal.search.synonyms import expand
 
@@ -98,6 +100,29 @@ class Outcome:
     )  # (versi, provisions matching), all versions
     error: str | None = None  # query_invalid, too_broad, or the bound a query broke (``budget.Refused``)
     error_params: dict[str, object] = field(default_factory=dict)  # its figures (limit, count …)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What is searched unless every version is asked for: the documents (provisions,
+    comments, answers) of these versions ("<slug>/<versi>"), and the comments and answers
+    of these regulations (slugs) on any version."""
+
+    documents: tuple[str, ...]
+    comments_of: tuple[str, ...]
+
+    def query(self) -> Any:
+        parts: list[Any] = [wq.Term("dokumen", d) for d in self.documents]
+        if self.comments_of:
+            parts.append(
+                wq.And(
+                    [
+                        wq.Or([wq.Term("tipe", "komentar"), wq.Term("tipe", "jawaban")]),
+                        wq.Or([wq.Term("regulasi", slug) for slug in self.comments_of]),
+                    ]
+                )
+            )
+        return wq.Or(parts)
 
 
 def _parser(schema: Any) -> qparser.QueryParser:
@@ -183,11 +208,15 @@ def search(
     request: SearchRequest,
     latest: list[str],
     *,
+    comments_of: tuple[str, ...] = (),
     collector: bool = False,
     timeout: float | None = budget.DEFAULT_SECONDS,
     nice: bool = False,
 ) -> Outcome:
-    """``latest``: the "<slug>/<versi>" of the newest version of each regulation.
+    """``latest``: the "<slug>/<versi>" of the versions searched unless every version is
+    asked for (the page passes those open for comment, or each regulation's newest);
+    ``comments_of``: the regulations whose every comment and answer, on any version, is
+    searched as well (``views.DefaultScope``).
 
     ``timeout``: seconds the search may take (``None``: no limit); past them it stops
     and the outcome's error is ``too_broad``. A query outside the bounds is refused
@@ -209,7 +238,8 @@ def search(
     outcome.citation = parse_citation(text) if text else None
     try:
         with index.searcher() as searcher:
-            _search(index, searcher, request, text, latest, collector, deadline, outcome)
+            scope = Scope(tuple(sorted(latest)), tuple(sorted(comments_of)))
+            _search(index, searcher, request, text, scope, collector, deadline, outcome)
     except Refused as refused:
         outcome.error, outcome.error_params = refused.code, refused.params
     except TooBroad as stopped:
@@ -225,7 +255,7 @@ def _search(
     searcher: Any,
     request: SearchRequest,
     text: str,
-    latest: list[str],
+    scope: Scope,
     collector: bool,
     deadline: Deadline,
     outcome: Outcome,
@@ -240,14 +270,14 @@ def _search(
         return
     kept = index.kept_for(searcher)
     restrict: Any = None
-    if not request.all_versions and latest:
-        # The documents of the latest versions, as a boolean array over the index: built
+    if not request.all_versions and (scope.documents or scope.comments_of):
+        # The documents of the default scope, as a boolean array over the index: built
         # once per index generation (as a query it was a set of every matching
         # document built again on each search).
-        key = ("latest", tuple(sorted(latest)))
+        key = ("latest", scope.documents, scope.comments_of)
         if key not in kept:
             found = Scorer(searcher, index.segments, index.postings).find(
-                wq.Or([wq.Term("dokumen", d) for d in latest])
+                scope.query()
             )  # from the cached postings: a commit decodes only its new segment's
             mask = np.zeros(searcher.doc_count_all(), dtype=np.bool_)
             mask[found.ids] = True
@@ -372,7 +402,7 @@ def _collected(
 
 def _hit(hit: Any, formatter: Any) -> Hit:
     stored = hit.fields()
-    body = stored.get("teks", "")
+    body = plain(stored.get("teks", ""))  # the words a reader sees, without Markdown
     snippet = ""
     hit.results.fragmenter = SentenceFragmenter(maxchars=SNIPPET_CHARS * 2)
     hit.results.formatter = formatter

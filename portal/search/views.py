@@ -18,6 +18,8 @@ search is being rebuilt, never an empty result; the indexer rebuilds it meanwhil
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,13 +29,19 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from portal.consultation.models import Comment
+from portal.consultation.services import today as consultation_today
+from portal.search.documents import PUBLIC
 from portal.search.index import FACETS, READ_ERRORS, IndexUnavailable, SearchIndex
 from portal.search.indexer import load_state
-from portal.search.service import Outcome, SearchRequest, search
+from portal.search.readable import FACET_NAMES, facet_label, kind_label
+from portal.search.service import Hit, Outcome, SearchRequest, search
 from portal.versions.models import Provision, Version
+from portal.versions.services import version_refs
 from portal.web.executors import Busy
 from portal.web.i18n import Translator
 from portal.web.pages import Page, request_lang, respond
+from portal.web.templating import version_url
 
 # Past the budget, the search stops itself at its next check (well under a second). Were
 # it ever stuck inside a library call, the answer still leaves after this much more: the
@@ -46,6 +54,8 @@ OPERATORS = frozenset({"OR", "NOT", "AND", "ANDNOT"})
 WAITING_BROAD = 32  # broad queries waiting for their turn, at most (then 503)
 TURN_SHARE = 0.5  # of the budget a broad query may wait for its turn (then 503)
 MIN_SECONDS = 0.05
+MAX_VERSIONS = 100_000  # versions read for the default scope (names and dates only)
+TRACKING_NUMBER = re.compile(r"[A-Z]{2,5}-\d{4}-\d{6,}")  # ``consultation.text.tracking_number``
 
 
 def broad(q: str) -> bool:
@@ -86,12 +96,37 @@ def search_index(request: Request) -> SearchIndex:
     return index
 
 
-async def latest_versions() -> dict[str, tuple[int, str]]:
-    """slug → (id, versi) of each regulation's newest published version."""
-    out: dict[str, tuple[int, str, Any]] = {}
-    for version in await Version.all().select_related("regulation").order_by("tanggal", "id"):
-        out[version.regulation.slug] = (version.id, version.versi, version.tanggal)
-    return {slug: (vid, versi) for slug, (vid, versi, _) in out.items()}
+@dataclass(frozen=True)
+class DefaultScope:
+    """What a search covers unless every version is asked for (``semua=1``): the
+    provisions of each regulation's versions open for comment (its latest version when
+    none is open), and every public comment and answer of the regulation, on any of its
+    versions. Read in two light queries (ids, names and dates; never a version's text)."""
+
+    latest: dict[str, tuple[int, str]]  # slug → (id, versi) of each regulation's newest version
+    documents: list[str]  # "<slug>/<versi>" whose provisions (and comments) are searched
+    versions: list[str]  # every versi, oldest first (the presence line of ``semua=1``)
+
+
+async def search_scope(on: dt.date | None = None) -> DefaultScope:
+    """The default scope (``DefaultScope``) as of ``on`` (today in WIB, as the comment form)."""
+    on = on or consultation_today()
+    refs = await version_refs(limit=MAX_VERSIONS)  # newest first (the versions' own order)
+    latest: dict[str, tuple[int, str]] = {}
+    for ref in refs:
+        latest.setdefault(ref.slug, (ref.id, ref.versi))
+    open_rows = await Version.filter(konsultasi_buka__lte=on, konsultasi_tutup__gte=on).values_list(
+        "id", "versi", "regulation__slug"
+    )
+    opened: dict[str, list[str]] = {}
+    for _, versi, slug in sorted(open_rows):
+        opened.setdefault(str(slug), []).append(str(versi))
+    documents = [
+        f"{slug}/{versi}"
+        for slug, (_, latest_versi) in latest.items()
+        for versi in opened.get(slug, [latest_versi])
+    ]
+    return DefaultScope(latest, documents, [ref.versi for ref in reversed(refs)])
 
 
 def _request(request: Request) -> SearchRequest:
@@ -177,12 +212,15 @@ def guarded(index: SearchIndex, wanted: SearchRequest, latest: list[str], **opti
     raise AssertionError("unreachable")
 
 
-async def run_search(request: Request, wanted: SearchRequest, latest: list[str]) -> Outcome:
+async def run_search(
+    request: Request, wanted: SearchRequest, latest: list[str], comments_of: tuple[str, ...] = ()
+) -> Outcome:
     """The search in its own pool, with the time budget of the settings; a broad query
-    first waits for its turn (``Lanes``)."""
+    first waits for its turn (``Lanes``). ``latest`` and ``comments_of``: the default
+    scope (``service.search``)."""
     timeout: float = request.app.state.settings.search_timeout
     if not broad(wanted.q):
-        return await _in_pool(request, wanted, latest, timeout, nice=False)
+        return await _in_pool(request, wanted, latest, comments_of, timeout, nice=False)
     lane = lanes(request)
     if lane.waiting >= WAITING_BROAD:
         raise Busy("search")
@@ -196,7 +234,7 @@ async def run_search(request: Request, wanted: SearchRequest, latest: list[str])
         lane.waiting -= 1
     try:  # the wait counts against the budget: the answer leaves within it either way
         left = max(MIN_SECONDS, timeout - (time.monotonic() - began))
-        outcome = await _in_pool(request, wanted, latest, left, nice=True)
+        outcome = await _in_pool(request, wanted, latest, comments_of, left, nice=True)
     finally:
         lane.turns.release()
     if outcome.error == "too_broad":
@@ -205,10 +243,24 @@ async def run_search(request: Request, wanted: SearchRequest, latest: list[str])
 
 
 async def _in_pool(
-    request: Request, wanted: SearchRequest, latest: list[str], seconds: float, nice: bool
+    request: Request,
+    wanted: SearchRequest,
+    latest: list[str],
+    comments_of: tuple[str, ...],
+    seconds: float,
+    nice: bool,
 ) -> Outcome:
     pools = request.app.state.executors
-    job = pools.run("search", guarded, search_index(request), wanted, latest, timeout=seconds, nice=nice)
+    job = pools.run(
+        "search",
+        guarded,
+        search_index(request),
+        wanted,
+        latest,
+        comments_of=comments_of,
+        timeout=seconds,
+        nice=nice,
+    )
     try:
         outcome: Outcome = await asyncio.wait_for(job, seconds + BACKSTOP_SECONDS)
     except TimeoutError:
@@ -219,19 +271,22 @@ async def _in_pool(
 async def search_page(request: Request) -> Response:
     as_json = request.url.path.endswith(".json")
     wanted = _request(request)
-    latest = await latest_versions()
+    shown = await public_comment_url(wanted.q) if wanted.q else None
+    if shown and not as_json and wanted.page == 1 and not wanted.chosen:
+        return RedirectResponse(shown, status_code=303)  # a tracking number: that comment
+    scope = await search_scope()
+    latest = scope.latest
     index = search_index(request)
     if not index.state_loaded:  # what the database says the index is, before its first open
         await load_state(index)
     retry_after = None
     try:
-        outcome = await run_search(
-            request, wanted, [f"{slug}/{versi}" for slug, (_, versi) in latest.items()]
-        )
+        outcome = await run_search(request, wanted, scope.documents, tuple(latest))
     except IndexUnavailable as down:  # logged where it was found; never an empty answer
         outcome = Outcome(error=f"index_{down.reason}")
         retry_after = down.retry_after
-    refused = refusal(Translator(request_lang(request)), outcome)
+    t = Translator(request_lang(request))
+    refused = refusal(t, outcome)
     target = None
     if outcome.citation:
         # A query that is only a citation goes to that provision of the latest version.
@@ -247,13 +302,23 @@ async def search_page(request: Request) -> Response:
         "total": outcome.total,
         "page": outcome.page,
         "pages": outcome.pages,
-        "results": [hit.to_json() for hit in outcome.hits],
+        "results": [_hit_json(t, hit) for hit in outcome.hits],
         "facets": {
-            name: [{"value": f.value, "count": f.count, "chosen": f.chosen} for f in values]
+            name: [
+                {
+                    "value": f.value,
+                    "label": facet_label(t, name, f.value),
+                    "count": f.count,
+                    "chosen": f.chosen,
+                }
+                for f in values
+            ]
             for name, values in outcome.facets.items()
         },
+        "facet_names": {name: t.gettext(FACET_NAMES[name]) for name in outcome.facets},
         "suggestion": outcome.suggestion,
         "citation": target,
+        "comment": shown,
         "error": outcome.error,
         "message": refused,
     }
@@ -273,12 +338,15 @@ async def search_page(request: Request) -> Response:
         "scope_url": url(semua=None if wanted.all_versions else "1"),
         "suggestion_url": url(q=outcome.suggestion) if outcome.suggestion else None,
         "found": dict(outcome.presence),
+        "facet_names": {name: t.gettext(label) for name, label in FACET_NAMES.items()},
+        "facet_label": lambda name, value: facet_label(t, name, value),
+        "kind_label": lambda kind: kind_label(t, kind),
         "wanted": wanted,
         "outcome": outcome,
         "error": outcome.error,
         "refused": refused,
         "title_query": wanted.q,
-        "versions_of": await _all_versions(latest) if wanted.all_versions else [],
+        "versions_of": scope.versions if wanted.all_versions else [],
     }
     status = 503 if retry_after else 422 if refused else 200
     response = respond(request, Page("search/results.html", data, extra, status=status), as_json)
@@ -288,10 +356,31 @@ async def search_page(request: Request) -> Response:
     return response
 
 
-async def _all_versions(latest: dict[str, tuple[int, str]]) -> list[str]:
-    return [
-        v.versi for v in await Version.filter(regulation__slug__in=list(latest)).order_by("tanggal", "id")
-    ]
+def _hit_json(t: Translator, hit: Hit) -> dict[str, Any]:
+    """A hit's JSON: its machine keys, and the name of its kind as a reader reads it."""
+    out = hit.to_json()
+    if "kind" in out:
+        out["kind_label"] = kind_label(t, hit.kind)
+    return out
+
+
+async def public_comment_url(q: str) -> str | None:
+    """The thread page of the comment whose tracking number is the whole query (any case,
+    spaces around), when that comment is public; None otherwise, so a hidden, pending,
+    erased or unknown number is searched like any other words and never shown."""
+    number = q.strip().upper()
+    if not TRACKING_NUMBER.fullmatch(number):
+        return None
+    found = await Comment.get_or_none(number=number).select_related("version__regulation", "parent")
+    if found is None or not _public(found) or (found.parent is not None and not _public(found.parent)):
+        return None
+    base = version_url(found.version.regulation.slug, found.version.versi)
+    thread = f"{base}/{found.path}/komentar" if found.path else f"{base}/komentar"
+    return f"{thread}#{found.number}"
+
+
+def _public(comment: Comment) -> bool:
+    return comment.status == PUBLIC and comment.redacted_at is None
 
 
 routes = [

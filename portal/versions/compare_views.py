@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from portal.document import Node
 from portal.exports.matrix import matrix_docx, matrix_xlsx
 from portal.versions import services
 from portal.versions.compare import Comparison, compare, kind_label
@@ -91,7 +92,7 @@ async def compare_page(request: Request) -> Response:
 
     def extra() -> dict[str, Any]:
         versions = [old.version, *old.others]
-        versions.sort(key=lambda v: (v.tanggal, v.id))
+        versions.sort(key=lambda v: (v.sequence, v.id))
         pairs = [
             (c.old, c.new, c.pieces)
             for c in comparison.changes
@@ -159,11 +160,23 @@ async def compare_sub(request: Request) -> Response:
     return respond(request, Page("versions/matrix.html", data, extra, etag=etag), extension == "json")
 
 
+def full_text(node: Node) -> str:
+    """A provision's words with its units: a Pasal of ayat has no text of its own, so the
+    history shows (and compares) each ayat, huruf and angka under it, one a line."""
+    lines = [node.text] if node.text else []
+    lines += [
+        f"{unit.marker} {unit.text}".strip()
+        for unit in node.walk()
+        if unit is not node and unit.kind in ("ayat", "huruf", "angka")
+    ]
+    return "\n".join(lines)
+
+
 async def history_page(request: Request, cached: CachedVersion, path: str, as_json: bool) -> Response:
     """One provision through every version of its regulation, following the alignments."""
     slug = request.path_params["slug"]
     chain = [cached.version, *cached.others]
-    chain.sort(key=lambda v: (v.tanggal, v.id))
+    chain.sort(key=lambda v: (v.sequence, v.id))
     documents = {}
     for version in chain:
         item = await request.app.state.versions.get(slug, version.versi)
@@ -194,7 +207,7 @@ async def history_page(request: Request, cached: CachedVersion, path: str, as_js
         item = documents[version.versi]
         at = paths.get(version.versi)
         node = item.index.get(at) if at else None
-        text = node.text if node is not None else None
+        text = full_text(node) if node is not None else None
         pieces = (
             word_diff(previous_text, text)
             if previous_text is not None and text is not None and previous_text != text

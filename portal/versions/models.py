@@ -42,8 +42,12 @@ class Version(Model):
         "models.Regulation", related_name="versions", on_delete=fields.CASCADE
     )
     versi = fields.CharField(max_length=50)
+    sequence = fields.IntField(
+        default=0,
+        description="place among the regulation's versions: 1, 2, 3 in the order of publication",
+    )
     label = fields.CharField(max_length=200)
-    tanggal = fields.DateField()
+    tanggal = fields.DateField()  # the date written on the draft: shown, never orders versions
     tahap = fields.CharField(max_length=20, null=True)
     nomor = fields.CharField(max_length=50, null=True)
     tahun = fields.IntField(null=True)
@@ -70,13 +74,17 @@ class Version(Model):
     )
     pasal_count = fields.IntField(default=0)
     lint_matikan: fields.Field[list[str]] = fields.JSONField(default=list)
+    earlier_windows: fields.Field[dict[str, list[str]]] = fields.JSONField(
+        default=dict,
+        description="earlier versions' consultation windows at publication: closed and kept open (versi lists)",
+    )
 
     provisions: fields.ReverseRelation[Provision]
 
     class Meta:
         table = "version"
-        unique_together = (("regulation", "versi"),)
-        ordering = ("tanggal", "id")
+        unique_together = (("regulation", "versi"), ("regulation", "sequence"))
+        ordering = ("sequence", "id")
 
     async def save(self, *args: Any, **kwargs: Any) -> None:
         if self._saved_in_db:

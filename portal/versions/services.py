@@ -17,6 +17,7 @@ from portal.document import Document, Konsultasi, Metadata, Node, parse, write
 from portal.search import outbox as search_outbox
 from portal.versions.align import Alignment, Pin, align
 from portal.versions.models import AlignmentRow, Provision, Regulation, Version
+from portal.web.i18n import WIB
 
 
 class VersionConflict(Exception):
@@ -85,6 +86,10 @@ class Publication:
     anonim_boleh: bool = True
     moderasi: str = "pasca"
     ip: str | None = None
+    # Close the consultation windows of earlier versions still open (or yet to open) at
+    # publication. The publish form closes them unless the drafter keeps them; ``portal
+    # import`` keeps the windows its files state.
+    close_windows: bool = False
 
 
 async def import_document(
@@ -115,22 +120,31 @@ async def import_document(
         if regulation is None:
             regulation = await Regulation.create(slug=meta.slug, **fields)
         else:
-            latest = await Version.filter(regulation=regulation).order_by("-tanggal", "-id").first()
-            if latest is None or latest.tanggal <= meta.tanggal:
-                # The regulation shows the title of its newest version.
-                await Regulation.filter(id=regulation.id).update(**fields)
-        previous = (
-            await Version.filter(regulation=regulation, tanggal__lte=meta.tanggal)
-            .order_by("-tanggal", "-id")
-            .first()
-        )
+            # Versions follow each other in the order of publication: hold the regulation
+            # while this one takes the next place (the unique sequence is the last guard).
+            await Regulation.filter(id=regulation.id).select_for_update().first()
+            # The regulation shows the title of its newest version: this one.
+            await Regulation.filter(id=regulation.id).update(**fields)
+        previous = await latest_version(regulation.id)
         window = publication.konsultasi or meta.konsultasi
-        newer_exists = await Version.filter(regulation=regulation, tanggal__gt=meta.tanggal).exists()
+        published_at = now or dt.datetime.now(dt.UTC)
+        on = published_at.astimezone(WIB).date()
+        open_windows = (
+            await Version.filter(
+                regulation=regulation, konsultasi_tutup__gte=on, konsultasi_buka__isnull=False
+            )
+            .order_by("sequence", "id")
+            .values_list("id", "versi", "konsultasi_buka")
+            if previous is not None
+            else []
+        )
+        closing = publication.close_windows
         version = await Version.create(
-            status="superseded" if newer_exists else "published",
+            status="published",
             previous=previous,
             regulation=regulation,
             versi=meta.versi,
+            sequence=previous.sequence + 1 if previous is not None else 1,
             label=meta.label,
             tanggal=meta.tanggal,
             tahap=meta.tahap,
@@ -140,13 +154,26 @@ async def import_document(
             konsultasi_tutup=window.tutup if window else None,
             source=source,
             checksum=digest,
-            published_at=now or dt.datetime.now(dt.UTC),
+            published_at=published_at,
             published_by=publication.publisher,
             anonim_boleh=publication.anonim_boleh,
             moderasi=publication.moderasi,
             pasal_count=len(document.pasal()),
             lint_matikan=list(meta.lint_matikan),
+            earlier_windows=(
+                {"closed" if closing else "kept": [str(versi) for _, versi, _ in open_windows]}
+                if open_windows
+                else {}
+            ),
         )
+        if closing:
+            for version_id, _, buka in open_windows:
+                # Closed the day before this publication; a window not yet open is withdrawn.
+                started = buka is not None and buka < on
+                await Version.filter(id=version_id).update(
+                    konsultasi_buka=buka if started else None,
+                    konsultasi_tutup=on - dt.timedelta(days=1) if started else None,
+                )
         alignment: Alignment | None = None
         lineages: dict[str, str] = {}
         if previous is not None:
@@ -164,11 +191,7 @@ async def import_document(
                 batch_size=1000,
             )  # fmt: skip
             # A later version supersedes the earlier ones; their text never changes.
-            await (
-                Version.filter(regulation=regulation, tanggal__lte=meta.tanggal)
-                .exclude(id=version.id)
-                .update(status="superseded")
-            )
+            await Version.filter(regulation=regulation).exclude(id=version.id).update(status="superseded")
         publisher = publication.publisher
         await AuditEvent.create(
             actor=publisher,
@@ -179,6 +202,8 @@ async def import_document(
                 "checksum": digest,
                 "previous": previous.versi if previous else None,
                 "corrections": [list(pin) for pin in publication.pins],
+                "sequence": version.sequence,
+                "windows": version.earlier_windows,
             },
             ip=publication.ip,
         )
@@ -188,6 +213,11 @@ async def import_document(
         await Provision.bulk_create([Provision(version_id=version.id, **row) for row in rows], batch_size=500)
         await search_outbox.note("version", [version.id])
     return ImportResult("created", version)
+
+
+async def latest_version(regulation_id: int) -> Version | None:
+    """The regulation's newest version: the last one published."""
+    return await Version.filter(regulation_id=regulation_id).order_by("-sequence", "-id").first()
 
 
 def inherit_lineage(older: Document, alignment: Alignment) -> dict[str, str]:
@@ -296,7 +326,7 @@ async def load_document(version: Version, regulation: Regulation | None = None) 
 async def list_regulations() -> list[tuple[Regulation, list[Version]]]:
     """Two queries whatever the number of regulations and versions."""
     regulations = await Regulation.all().order_by("slug")
-    versions = await Version.all().order_by("tanggal", "id")
+    versions = await Version.all().order_by("regulation_id", "sequence", "id")
     by_regulation: dict[int, list[Version]] = {}
     for version in versions:
         by_regulation.setdefault(version.regulation_id, []).append(version)  # type: ignore[attr-defined]
@@ -307,7 +337,7 @@ async def regulation_with_versions(slug: str) -> tuple[Regulation, list[Version]
     regulation = await Regulation.get_or_none(slug=slug)
     if regulation is None:
         return None
-    versions = await Version.filter(regulation_id=regulation.id).order_by("tanggal", "id")
+    versions = await Version.filter(regulation_id=regulation.id).order_by("sequence", "id")
     return regulation, versions
 
 
@@ -330,8 +360,22 @@ async def version_refs(ids: Sequence[int] | None = None, limit: int = 200) -> li
     """One query, newest first."""
     query = Version.all() if ids is None else Version.filter(id__in=list(ids))
     rows = (
-        await query.order_by("-tanggal", "-id")
+        await query.order_by("-published_at", "-sequence", "-id")
         .limit(limit)
         .values_list("id", "versi", "label", "regulation__slug", "regulation__tentang")
     )
     return [VersionRef(*row) for row in rows]
+
+
+async def latest_refs(limit: int = 200) -> list[VersionRef]:
+    """Each regulation's latest version (the one a next version continues), by slug."""
+    rows = (
+        await Version.all()
+        .order_by("regulation__slug", "-sequence", "-id")
+        .values_list("id", "versi", "label", "regulation__slug", "regulation__tentang")
+    )
+    latest: dict[str, VersionRef] = {}
+    for row in rows:
+        ref = VersionRef(*row)
+        latest.setdefault(ref.slug, ref)
+    return list(latest.values())[:limit]

@@ -63,12 +63,14 @@ def version_json(slug: str, version: Version, on: dt.date) -> dict[str, Any]:
     url = version_url(slug, version.versi)
     return {
         "versi": version.versi,
+        "sequence": version.sequence,
         "label": version.label,
         "tanggal": version.tanggal.isoformat(),
         "tahap": version.tahap,
         "status": version.status,
         "pasal_count": version.pasal_count,
         "konsultasi": konsultasi_json(version, on),
+        "earlier_windows": version.earlier_windows or {},
         "checksum": version.checksum,
         "published_at": version.published_at.isoformat(),
         "published_by": _publisher(version),
@@ -137,14 +139,24 @@ class CachedVersion:
     @property
     def latest(self) -> Version | None:
         """The newest version of the regulation, when it is not this one."""
-        later = [v for v in self.others if (v.tanggal, v.id) > (self.version.tanggal, self.version.id)]
-        return max(later, key=lambda v: (v.tanggal, v.id)) if later else None
+        later = [v for v in self.others if (v.sequence, v.id) > (self.version.sequence, self.version.id)]
+        return max(later, key=lambda v: (v.sequence, v.id)) if later else None
 
     @property
     def previous(self) -> Version | None:
-        """The version just before this one (by date), to compare with."""
-        earlier = [v for v in self.others if (v.tanggal, v.id) < (self.version.tanggal, self.version.id)]
-        return max(earlier, key=lambda v: (v.tanggal, v.id)) if earlier else None
+        """The version just before this one (in the order of publication), to compare with."""
+        earlier = [v for v in self.others if (v.sequence, v.id) < (self.version.sequence, self.version.id)]
+        return max(earlier, key=lambda v: (v.sequence, v.id)) if earlier else None
+
+    @property
+    def closed_by(self) -> Version | None:
+        """The later version whose publication closed this one's consultation window."""
+        versi = self.version.versi
+        return next((v for v in self.others if versi in (v.earlier_windows or {}).get("closed", [])), None)
+
+    @property
+    def others_in_order(self) -> list[Version]:
+        return sorted(self.others, key=lambda v: (v.sequence, v.id))
 
 
 class VersionCache:
@@ -261,7 +273,10 @@ async def version_page(request: Request) -> Response:
         }
         return {
             "regulation": {"slug": slug, "title": document.meta.title, "url": regulation_url(slug)},
-            "version": version_json(slug, version, on),
+            "version": {
+                **version_json(slug, version, on),
+                "closed_by": cached.closed_by.versi if cached.closed_by else None,
+            },
             "comments": {
                 "url": f"{base}/komentar",
                 "on_version": counts.whole,
@@ -277,7 +292,9 @@ async def version_page(request: Request) -> Response:
             "version": version,
             "document": document,
             "document_html": with_counts(_fragment(request, cached, lang), cached, counts, lang, open_),
-            "other_versions": cached.others,
+            "other_versions": cached.others_in_order,
+            "closed_by": cached.closed_by,
+            "earlier_windows": version.earlier_windows or {},
             "previous_version": cached.previous,
             "latest_version": cached.latest,
             "publisher": _publisher(version),

@@ -51,11 +51,22 @@ class BodyLimitMiddleware:
     """Refuse request bodies over ``limit`` bytes with 413, before they are read whole:
     at once when Content-Length says so, or as soon as the streamed bytes pass it."""
 
-    def __init__(self, app: ASGIApp, *, limit: int, larger: tuple[tuple[str, int], ...] = ()) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limit: int,
+        larger: tuple[tuple[str, int], ...] = (),
+        keep_fields: tuple[str, ...] = (),
+    ) -> None:
         self.app = app
         self.limit = limit
         # Paths (regular expressions) whose forms carry files: a larger limit of their own.
         self.larger = [(re.compile(pattern), size) for pattern, size in larger]
+        # Paths whose forms come back whole when too large: the body is cut at the limit
+        # instead (the app sees it end there, with ``request.state.body_truncated``), so
+        # the handler can answer with the fields that arrived; the rest is never read.
+        self.keep_fields = [re.compile(pattern) for pattern in keep_fields]
 
     def limit_for(self, path: str) -> int:
         for pattern, size in self.larger:
@@ -67,21 +78,31 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.limit_for(scope.get("path", ""))
+        path = scope.get("path", "")
+        limit = self.limit_for(path)
+        cut = any(pattern.fullmatch(path) for pattern in self.keep_fields)
         for name, value in scope.get("headers", []):
-            if name == b"content-length" and value.isdigit() and int(value) > limit:
+            if name == b"content-length" and value.isdigit() and int(value) > limit and not cut:
                 await _too_large(send)
                 return
         seen = 0
         started = False
+        ended = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, ended
             message = await receive()
+            if ended and message["type"] == "http.request":
+                return {**message, "body": b""}  # cut at the limit: the rest is dropped
             if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > limit:
-                    raise _TooLarge
+                body = message.get("body", b"")
+                if seen + len(body) > limit:
+                    if not cut:
+                        raise _TooLarge
+                    ended = True
+                    scope.setdefault("state", {})["body_truncated"] = True
+                    return {"type": "http.request", "body": body[: limit - seen], "more_body": False}
+                seen += len(body)
             return message
 
         async def tracking_send(message: Message) -> None:

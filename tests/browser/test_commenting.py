@@ -61,3 +61,36 @@ def test_comment_on_an_ayat_at_360px(browser: Any, server: str, artifacts: Path)
     assert page.locator("p.diff ins").count() > 0  # the proposal as a word diff
     page.screenshot(path=str(artifacts / "comment-thread-360.png"), full_page=True)
     page.close()
+
+
+def test_the_counter_and_the_file_size_check(browser: Any, server: str, tmp_path: Path) -> None:
+    open_window(server)
+    page = browser.new_page()
+    deadline = time.monotonic() + 15
+    page.goto(server + THREAD)
+    while "Tulis komentar" not in page.content() and time.monotonic() < deadline:
+        time.sleep(1)
+        page.goto(server + THREAD)
+    assert page.text_content("#body-count") == "0 / 5.000 karakter"
+    page.fill("#body", "Baris satu.\nBaris dua.")
+    assert page.text_content("#body-count") == "22 / 5.000 karakter"  # a line break counts once
+    page.fill("#body", "x" * 5123)  # a long paste is not cut
+    assert page.input_value("#body") == "x" * 5123
+    assert page.text_content("#body-count") == "5.123 / 5.000 karakter: kelebihan 123"
+    assert "over" in (page.get_attribute("#body-count", "class") or "")
+    page.fill("#replacement", "Rumusan baru.")
+    assert page.text_content("#replacement-count") == "13 / 5.000 karakter"
+    page.fill("#body", "Komentar singkat.")
+    big = tmp_path / "besar.pdf"
+    big.write_bytes(b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024 + 1))
+    page.set_input_files("#attachment", str(big))
+    assert page.text_content("#attachment-error") == "Lampiran lebih besar dari 10 MB."
+    url = page.url
+    page.click("section.comment-form button[type=submit]")
+    page.wait_for_timeout(300)
+    assert page.url == url
+    assert page.input_value("#body") == "Komentar singkat."
+    small = tmp_path / "kecil.pdf"
+    small.write_bytes(b"%PDF-1.7\n")
+    page.set_input_files("#attachment", str(small))
+    assert page.query_selector("#attachment-error") is None

@@ -219,7 +219,7 @@ async def test_attachments_are_checked_by_content_and_served_as_downloads(client
         client,
         files={"attachment": ("besar.pdf", b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024), "application/pdf")},
     )
-    assert big.status_code == 400
+    assert big.status_code == 413  # the form back, every field kept (test_form_limits.py)
     assert "lebih besar dari 10 MB" in big.text
     ok = await comment(
         client, files={"attachment": ("Kertas Posisi.docx", docx_bytes(), "application/octet-stream")}

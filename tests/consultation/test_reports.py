@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
@@ -13,6 +14,8 @@ from openpyxl import load_workbook
 from portal.consultation import dim, reports
 from portal.consultation.models import Comment
 from portal.document import parse
+from portal.versions.models import Version
+from portal.web.i18n import Translator
 from tests.accounts.helpers import csrf_of, make_user, sign_in
 from tests.consultation.test_comments import LETTER, THREAD, V2, comment, sample, setup_v2
 
@@ -159,3 +162,32 @@ async def test_the_report_page_and_docx(client: httpx.AsyncClient) -> None:
     assert document.paragraphs[0].text == "LAPORAN HASIL KONSULTASI PUBLIK"
     assert document.tables[-1].rows[0].cells[5].text == "Rumusan hasil"
     assert THREAD
+
+
+async def test_the_report_docx_names_dates_and_provisions_in_indonesian(client: httpx.AsyncClient) -> None:
+    await seed(client)
+    await answer_first(client)
+    version = await Version.get(versi="v2")
+    first = await Comment.get(email="a@contoh.id")
+    document = DocxDocument(io.BytesIO((await client.get(f"{V2}/laporan.docx")).content))
+    texts = "\n".join(p.text for p in document.paragraphs)
+    opened, closed = version.konsultasi_buka, version.konsultasi_tutup
+    assert opened is not None
+    assert closed is not None
+    indonesian = Translator("id")
+    assert f"Masa konsultasi: {indonesian.date(opened)} s.d. {indonesian.date(closed)}" in texts
+    assert opened.isoformat() not in texts
+    months = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+              "Oktober", "November", "Desember")  # fmt: skip
+    assert months[opened.month - 1] in indonesian.date(opened)
+    assert indonesian.date(dt.date(2026, 12, 7)) == "7 Desember 2026"
+    table = document.tables[-1]
+    assert table.rows[0].cells[0].text == "Ketentuan"
+    firsts = {row.cells[0].text for row in table.rows[1:]}
+    assert "Pasal 6 ayat (1)" in firsts
+    assert "Rancangan secara keseluruhan" in firsts
+    assert not any("/" in t or t.startswith("pasal-") for t in firsts)
+    assert first.path == "pasal-6/ayat-1"
+    # The JSON twin keeps machine paths.
+    data = (await client.get(f"{V2}/laporan.json")).json()
+    assert "pasal-6/ayat-1" in {row["Path"] for row in data["matrix"]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -37,7 +38,8 @@ def test_every_sample_validates_against_the_akoma_ntoso_schema(path: Path) -> No
     for node in document.walk():
         if node.kind in ("pasal", "ayat", "huruf", "angka"):
             assert root.xpath(
-                f"//a:act/*[self::a:body or self::a:preamble]//*[@eId='{eid(node.path)}']", namespaces=ns
+                f"/a:akomaNtoso/*/*[self::a:body or self::a:preamble]//*[@eId='{eid(node.path)}']",
+                namespaces=ns,
             ), node.path
     assert root.xpath("//a:preface/a:longTitle/a:p", namespaces=ns)[0].text == document.meta.title
 
@@ -89,3 +91,39 @@ def test_portal_export_writes_markdown_and_akoma_ntoso(tmp_path: Path) -> None:
     broken = tmp_path / "rusak.md"
     broken.write_text("---\nslug: x\n---\n", encoding="utf-8")
     assert main(["export", str(broken), "--format", "akn"], out=io.StringIO()) == 1
+
+
+def frbr(root: etree._Element, level: str, field: str, attribute: str = "value") -> str:
+    found: str = root.xpath(
+        f"/a:akomaNtoso/*/a:meta//a:{level}/a:{field}/@{attribute}", namespaces={"a": NS}
+    )[0]
+    return found
+
+
+def test_an_enacted_version_is_an_act_numbered_by_its_nomor() -> None:
+    text = (ROOT / "tests" / "data" / "contoh.md").read_text(encoding="utf-8")
+    final = text.replace("tahap: penyusunan", "tahap: final\nnomor: 5\ntahun: 2027", 1)
+    root = valid(akoma_ntoso(parse(final), first=dt.date(2026, 1, 15)))
+    assert etree.QName(root[0]).localname == "act"
+    assert frbr(root, "FRBRWork", "FRBRuri") == "/akn/id/act/perda/2027/5"
+    assert frbr(root, "FRBRWork", "FRBRnumber") == "5"
+    draft = valid(akoma_ntoso(parse(text)))
+    assert etree.QName(draft[0]).localname == "bill"
+    assert frbr(draft, "FRBRWork", "FRBRuri") == "/akn/id/bill/perda/2026/contoh"
+
+
+@pytest.mark.db
+async def test_every_version_of_a_draft_is_one_work(client: httpx.AsyncClient) -> None:
+    for name in ("v1", "v2", "v3"):  # 2026-08-03, 2026-10-05, 2027-02-01
+        await import_text((DRAFTS / f"{name}.md").read_text(encoding="utf-8"))
+    roots = {}
+    for name in ("v1", "v3"):
+        response = await client.get(f"/r/jamsos-ketenagakerjaan/{name}.akn.xml")
+        roots[name] = valid(response.content)
+    for root in roots.values():
+        assert etree.QName(root[0]).localname == "bill"  # a draft, not an enacted act
+        assert frbr(root, "FRBRWork", "FRBRuri") == "/akn/id/bill/perda/2026/jamsos-ketenagakerjaan"
+        assert frbr(root, "FRBRWork", "FRBRnumber") == "jamsos-ketenagakerjaan"
+        assert frbr(root, "FRBRWork", "FRBRdate", "date") == "2026-08-03"
+    assert frbr(roots["v3"], "FRBRExpression", "FRBRversionNumber") == "v3"
+    assert frbr(roots["v3"], "FRBRExpression", "FRBRuri").endswith("/ind@2027-02-01")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import docx
@@ -90,3 +93,86 @@ def test_portal_export_pdf(tmp_path: Path) -> None:
     assert main(["export", str(CONTOH), "--format", "pdf", "-o", str(target)], out=io.StringIO()) == 0
     assert target.read_bytes().startswith(b"%PDF-")
     assert main(["export", str(CONTOH), "--format", "pdf"], out=io.StringIO()) == 2
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def grid_widths(table: docx.table.Table) -> list[int]:
+    return [int(c.get(f"{W}w")) for c in table._tbl.tblGrid.iter(f"{W}gridCol")]
+
+
+def cell_widths(row: docx.table._Row) -> list[int]:
+    return [int(c.width.twips) for c in row.cells]
+
+
+def test_the_lampiran_tables_are_real_tables_that_fit_the_page() -> None:
+    document = parse((DRAFTS / "v2.md").read_text(encoding="utf-8"))
+    opened = read(official_docx(document, ibukota="Serang"))
+    texts = [p.text for p in opened.paragraphs]
+    assert not any(t.startswith("|") for t in texts)  # no Markdown pipe text left
+    criteria = next(t for t in opened.tables if t.rows[0].cells[0].text == "No.")
+    assert [c.text for c in criteria.rows[0].cells] == [
+        "No.", "Kelompok Pekerja Rentan", "Kriteria Khusus", "Perangkat Daerah Pengusul",
+    ]  # fmt: skip
+    assert criteria.rows[2].cells[1].text == "Pengemudi Transportasi Berbasis Aplikasi"
+    assert len(criteria.rows) == 9
+    assert criteria.style.name == "Table Grid"
+    assert criteria.rows[0]._tr.trPr.find(f"{W}tblHeader") is not None  # repeated header
+    section = opened.sections[0]
+    room = section.page_width.twips - section.left_margin.twips - section.right_margin.twips
+    for table in opened.tables:  # Menimbang, Mengingat and the Lampiran tables alike
+        assert grid_widths(table) == cell_widths(table.rows[0])
+        assert abs(sum(grid_widths(table)) - room) <= 5  # twips rounded from EMU
+    # "Bold" paragraphs of the Lampiran stay bold, without their asterisks.
+    heading = next(p for p in opened.paragraphs if p.text.startswith("A. Kelompok"))
+    assert heading.runs[0].bold
+
+
+def test_numbers_from_10_have_room_and_the_document_is_indonesian_with_page_numbers() -> None:
+    document = parse((DRAFTS / "v2.md").read_text(encoding="utf-8"))
+    body = official_docx(document, ibukota="Serang", paper="a4")
+    opened = read(body)
+    mengingat = opened.tables[1]
+    assert mengingat.rows[9].cells[2].text == "10."
+    assert mengingat.rows[0].cells[2].width.cm >= 1.1
+    ten = next(p for p in opened.paragraphs if p.text.startswith("10.\t"))
+    assert -ten.paragraph_format.first_line_indent.cm >= 1.0  # "(10)" and "10." hang whole
+    assert b'w:val="en-US"' not in body  # nowhere: not in the styles, not in the settings
+    styles = opened.styles.element.xml
+    assert 'w:lang w:val="id-ID"' in styles
+    assert 'w:themeFontLang w:val="id-ID"' in opened.settings.element.xml
+    footer = opened.sections[0].footer._element.xml
+    assert "PAGE" in footer
+    assert 'w:fldCharType="begin"' in footer
+
+
+def test_libreoffice_sets_the_docx_on_its_pages(tmp_path: Path) -> None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install -y libreoffice-writer-nogui")
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext is not installed: apt-get install -y poppler-utils")
+    document = parse((DRAFTS / "v2.md").read_text(encoding="utf-8"))
+    source = tmp_path / "v2.docx"
+    source.write_bytes(official_docx(document, ibukota="Serang"))
+    profile = (tmp_path / "profile").as_uri()  # its own profile: no clash with another soffice
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=240,
+    )  # fmt: skip
+    pdf = (tmp_path / "v2.pdf").read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 30 < pages < 80
+    text = subprocess.run(
+        [pdftotext, "-layout", str(tmp_path / "v2.pdf"), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    # "10." stays on the line of its words, the tables are tables, the pages are numbered.
+    assert re.search(r"^\s*10\.\s+Peraturan Pemerintah Nomor 86 Tahun 2013", text, re.M)
+    assert "| No. |" not in text
+    assert "|---|" not in text
+    assert re.search(r"^No\.\s+Kelompok Pekerja Rentan\s+Kriteria\s+Perangkat Daerah$", text, re.M)  # one row
+    last = text.rstrip("\f").split("\f")[-1]
+    assert last.strip().splitlines()[-1].strip() == str(pages)

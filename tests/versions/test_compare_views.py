@@ -125,3 +125,15 @@ async def test_superseded_version_points_to_the_newest(client: httpx.AsyncClient
     assert data["version"]["status"] == "superseded"
     assert all(len(node["lineage"]) == 32 for node in data["children"])
     assert "digantikan" not in (await client.get(f"{BASE}/v3")).text
+
+
+async def test_history_of_a_pasal_with_ayat_shows_its_text(client: httpx.AsyncClient, drafts: None) -> None:
+    data = (await client.get(f"{BASE}/v2/pasal-5/riwayat.json")).json()
+    v2 = {s["versi"]: s for s in data["history"]}["v2"]
+    assert v2["text"].startswith("(1) Program Jaminan Sosial Ketenagakerjaan yang diselenggarakan di Daerah")
+    assert "\na. JKK;" in v2["text"]
+    assert "\n(3) Pemerintah Daerah mendukung" in v2["text"]
+    assert "Ayat (1)" not in v2["text"]  # the Penjelasan is not the Pasal's text
+    assert all(s["text"] for s in data["history"] if s["path"])  # no empty box in any version
+    page = (await client.get(f"{BASE}/v2/pasal-5/riwayat")).text
+    assert "Pemerintah Daerah mendukung penyelenggaraan program" in page

@@ -108,9 +108,37 @@ async def test_publishing_aligns_with_the_previous_version_and_carries_lineage(d
     assert await AlignmentRow.filter(to_version_id=versions["v1"].id).count() == 0
 
 
-async def test_an_older_version_imported_late_is_superseded(db: TortoiseContext) -> None:
+async def test_versions_follow_the_order_of_publication_not_their_date(db: TortoiseContext) -> None:
+    # The spec (§1): tanggal never orders versions; each new one comes after the latest.
     drafts = ROOT / "drafts" / "jamsos-ketenagakerjaan"
     await services.import_text((drafts / "v2.md").read_text(encoding="utf-8"))
     await services.import_text((drafts / "v1.md").read_text(encoding="utf-8"))
-    statuses = dict(await Version.all().values_list("versi", "status"))
-    assert statuses == {"v1": "superseded", "v2": "published"}
+    rows = await Version.all().order_by("sequence").values_list("versi", "sequence", "status")
+    assert rows == [("v2", 1, "superseded"), ("v1", 2, "published")]
+    v1 = await Version.get(versi="v1").select_related("previous")
+    assert v1.previous is not None
+    assert v1.previous.versi == "v2"
+    _, versions = await services.regulation_with_versions("jamsos-ketenagakerjaan") or (None, [])
+    assert [v.versi for v in versions] == ["v2", "v1"]
+
+
+async def test_the_migration_orders_existing_versions_by_publication(db: TortoiseContext) -> None:
+    import datetime as dt
+    import importlib
+
+    from tortoise import connections
+    from tortoise.migrations.operations import RunSQL
+
+    drafts = ROOT / "drafts" / "jamsos-ketenagakerjaan"
+    for name in ("v1", "v2", "v3"):
+        await services.import_text((drafts / f"{name}.md").read_text(encoding="utf-8"))
+    # Rows from before the sequence: published v2, v3, v1 (same instant for v3 and v1: by id).
+    base = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    times = {"v1": base + dt.timedelta(days=2), "v2": base, "v3": base + dt.timedelta(days=2)}
+    for k, (versi, at) in enumerate(times.items()):
+        await Version.filter(versi=versi).update(published_at=at, sequence=-1 - k)
+    migration = importlib.import_module("portal.migrations.0017_version_sequence").Migration
+    (update,) = [op for op in migration.operations if isinstance(op, RunSQL)]
+    await connections.get("default").execute_script(update.sql)
+    rows = await Version.all().order_by("sequence").values_list("versi", "sequence")
+    assert rows == [("v2", 1), ("v1", 2), ("v3", 3)]
