@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate
 
@@ -27,9 +28,18 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def connection_config(database_url: str) -> str | dict[str, Any]:
+    """The connection's Tortoise configuration: SQLite through ``portal.sqlite`` (Tortoise's
+    client with its lock released when a reconnection fails), anything else as a URL."""
+    url = normalise_url(database_url)
+    if not url.startswith("sqlite://"):
+        return url
+    return {**expand_db_url(url), "engine": "portal.sqlite"}
+
+
 def tortoise_config(database_url: str) -> dict[str, Any]:
     return {
-        "connections": {"default": normalise_url(database_url)},
+        "connections": {"default": connection_config(database_url)},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,

@@ -6,7 +6,10 @@ Why a process: WeasyPrint is pure Python and holds the GIL for the 30–80 s a l
 draft takes. In a thread of a web worker it starved that worker's event loop (in the
 deadline rush, a PDF being set after a publication cut the comments a worker took per
 second by two thirds). A child process runs at a lower priority (``nice`` 10), can be
-stopped when it runs too long, and gives its memory back when it ends.
+stopped when it runs too long, and gives its memory back when it ends. It also ends
+itself, within a second, when the process that started it is gone (a worker killed or
+stopped mid-render): otherwise it would go on setting a PDF nobody reads, for minutes,
+on the cores the portal needs.
 """
 
 from __future__ import annotations
@@ -14,9 +17,21 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
+import time
+
+WATCH_INTERVAL = 0.5  # seconds between looks at the parent
+
+
+def _watch_parent(parent: int) -> None:
+    """End this process when its parent has ended (it is then adopted by another)."""
+    while os.getppid() == parent:
+        time.sleep(WATCH_INTERVAL)
+    os._exit(3)
 
 
 def main(argv: list[str]) -> int:
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     from portal.document import parse
     from portal.exports.pdf import official_pdf
 

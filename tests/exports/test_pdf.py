@@ -278,3 +278,45 @@ def test_a_render_runs_in_a_child_process_that_is_stopped_when_it_runs_too_long(
         render_isolated(contoh(), ibukota="Serang", paper="a4", timeout=0.2)
     with pytest.raises(RenderFailed, match="Error"):
         render_isolated("bukan draf", ibukota="Serang", paper="a4")
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in {"Z", "X"}  # a zombie has ended; nobody may reap it in a container
+
+
+def test_the_child_ends_when_the_worker_that_started_it_is_killed(tmp_path: Path) -> None:
+    # A worker killed mid-render must not leave its child setting a PDF for minutes.
+    source = tmp_path / "draft.md"
+    source.write_text((ROOT / "drafts" / "jamsos-ketenagakerjaan" / "v3.md").read_text(encoding="utf-8"))
+    worker = subprocess.Popen(
+        [
+            sys.executable, "-c",
+            "import subprocess, sys, time\n"
+            "child = subprocess.Popen([sys.executable, '-m', 'portal.exports.pdf_child', 'a4', 'Serang'],"
+            " stdin=open(sys.argv[1], 'rb'), stdout=subprocess.DEVNULL)\n"
+            "print(child.pid, flush=True)\n"
+            "time.sleep(600)\n",
+            str(source),
+        ],
+        stdout=subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    try:
+        assert worker.stdout is not None
+        child = int(worker.stdout.readline())
+        time.sleep(1.0)
+        assert _running(child)  # setting the PDF: the sample's 70 KB take 30 s or more
+        worker.kill()
+        worker.wait()
+        deadline = time.monotonic() + 5
+        while _running(child) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _running(child)
+    finally:
+        worker.kill()
+        worker.wait()
+        if worker.stdout is not None:
+            worker.stdout.close()

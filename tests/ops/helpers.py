@@ -54,8 +54,7 @@ async def database_gone(database_url: str, tmp_path: Path) -> AsyncIterator[None
 async def writes_refused(database_url: str, tmp_path: Path) -> AsyncIterator[None]:
     """The database refuses writes. SQLite: another process holds its write lock, so a write
     fails with "database is locked" after the driver's busy timeout (5 s) — the connection
-    itself stays open. (Closing it and pointing it at a missing file would hit a Tortoise
-    bug: a transaction whose reconnection fails keeps the client's lock for ever.)
+    itself stays open. (A failed reconnection is tested in ``test_sqlite_reconnect.py``.)
     PostgreSQL: the database goes away (``database_gone``)."""
     if PG_URL:
         async with database_gone(database_url, tmp_path):
