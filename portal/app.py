@@ -38,6 +38,7 @@ from portal.versions import views as version_views
 from portal.versions.compare_views import ComparisonCache
 from portal.versions.views import VersionCache
 from portal.web import errors, lang, openapi
+from portal.web.compression import CompressionMiddleware
 from portal.web.executors import Busy, Executors
 from portal.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from portal.web.static import VersionedStaticFiles
@@ -106,6 +107,8 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
             # Outermost: X-Request-ID, latency for /metrics, the JSON access log.
             Middleware(RequestMiddleware, access_log=settings.log_format == "json"),
             Middleware(SecurityHeadersMiddleware, https=settings.https),
+            # gzip for HTML and JSON over 1 KB not compressed already (kept pages carry br/gzip).
+            Middleware(CompressionMiddleware),
             # A Host outside PORTAL_ALLOWED_HOSTS gets 400 ("*" allows any).
             Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts), www_redirect=False),
             Middleware(

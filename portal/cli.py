@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TextIO, TypeVar
 if TYPE_CHECKING:
     from portal.config import Settings
 
+from portal.commands.arguments import N_, language_of, parser_class
 from portal.commands.files import cmd_check, cmd_diff, cmd_export, cmd_lint, cmd_parse, read_file
 from portal.commands.messages import say
 from portal.document import DraftError, parse
@@ -257,124 +258,155 @@ def cmd_index(args: argparse.Namespace, out: TextIO) -> int:
 # -- parser ----------------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="portal",
-        description="Raperda Portal: draft regional regulations in the open.",
+def build_parser(lang: str = "id") -> argparse.ArgumentParser:
+    """The parser, its help and its errors in ``lang`` (``id`` or ``en``); the texts are
+    English message ids (``N_``), translated when the help or an error is shown."""
+    parser = parser_class(lang)(
+        prog="portal", description=N_("Raperda Portal: draft regional regulations in the open.")
     )
+    languages = ["id", "en"]
+    lang_help = N_("language of messages and help (default: id)")
+    # The top-level --lang sets the default; a command's own --lang (SUPPRESS: absent
+    # unless given) overrides it, so `portal --lang en check` and `portal check --lang en` agree.
+    parser.add_argument("--lang", choices=languages, default="id", help=lang_help)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=help_text, description=help_text)
-        command.add_argument(
-            "--lang", choices=["id", "en"], default="id", help="language of messages (default: id)"
-        )
+        command.add_argument("--lang", choices=languages, default=argparse.SUPPRESS, help=lang_help)
         return command
 
-    serve = add("serve", "migrate the database, import drafts/ when it is empty, and serve the portal")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (default: 1)")
+    serve = add("serve", N_("migrate the database, import drafts/ when it is empty, and serve the portal"))
+    serve.add_argument("--host", default="127.0.0.1", help=N_("address to listen on (default: 127.0.0.1)"))
+    serve.add_argument("--port", type=int, default=8000, help=N_("port to listen on (default: 8000)"))
+    serve.add_argument("--workers", type=int, default=1, help=N_("worker processes (default: 1)"))
     serve.add_argument(
         "--loop",
         choices=["auto", "asyncio", "uvloop"],
         default="auto",
-        help="event loop (default: auto, uvloop)",
+        help=N_("event loop (default: auto, uvloop)"),
     )
     serve.add_argument(
         "--http",
         choices=["auto", "h11", "httptools"],
         default="auto",
-        help="HTTP parser (default: auto, httptools)",
+        help=N_("HTTP parser (default: auto, httptools)"),
     )
     serve.set_defaults(handler=cmd_serve)
 
-    importer = add("import", "import draft files or folders of them (idempotent)")
-    importer.add_argument("paths", nargs="+", metavar="PATH", help="a Markdown file or a folder")
+    importer = add("import", N_("import draft files or folders of them (idempotent)"))
+    importer.add_argument("paths", nargs="+", metavar="PATH", help=N_("a Markdown file or a folder"))
     importer.set_defaults(handler=cmd_import)
 
-    check = add("check", "check draft files against the format: OK, or every problem with its line")
-    check.add_argument("files", nargs="+", metavar="FILE")
+    check = add("check", N_("check draft files against the format: OK, or every problem with its line"))
+    check.add_argument("files", nargs="+", metavar="FILE", help=N_("a draft file (Raperda Markdown)"))
     check.set_defaults(handler=cmd_check)
 
-    parse_cmd = add("parse", "print the parsed tree of a draft file as JSON")
-    parse_cmd.add_argument("file", metavar="FILE")
-    parse_cmd.add_argument("--paths", action="store_true", help="print every path in document order instead")
+    parse_cmd = add("parse", N_("print the parsed tree of a draft file as JSON"))
+    parse_cmd.add_argument("file", metavar="FILE", help=N_("a draft file (Raperda Markdown)"))
+    parse_cmd.add_argument(
+        "--paths", action="store_true", help=N_("print every path in document order instead")
+    )
     parse_cmd.set_defaults(handler=cmd_parse)
     export = add(
         "export",
-        "write a draft file as DOCX (official layout), PDF, canonical Markdown or Akoma Ntoso XML (no database)",
+        N_(
+            "write a draft file as DOCX (official layout), PDF, canonical Markdown or Akoma Ntoso XML (no database)"
+        ),
     )
-    export.add_argument("file", metavar="FILE")
+    export.add_argument("file", metavar="FILE", help=N_("a draft file (Raperda Markdown)"))
     export.add_argument(
         "--format",
         choices=["docx", "pdf", "md", "akn"],
         required=True,
-        help="docx (official layout), pdf (as printed), md or akn (Akoma Ntoso 3.0)",
+        help=N_("docx (official layout), pdf (as printed), md or akn (Akoma Ntoso 3.0)"),
     )
     export.add_argument(
-        "--paper", choices=["f4", "a4"], default="f4", help="paper of the DOCX or PDF (default: f4)"
+        "--paper", choices=["f4", "a4"], default="f4", help=N_("paper of the DOCX or PDF (default: f4)")
     )
     export.add_argument(
-        "--font", default="Bookman Old Style", help="font of the DOCX (default: Bookman Old Style)"
+        "--font", default="Bookman Old Style", help=N_("font of the DOCX (default: Bookman Old Style)")
     )
-    export.add_argument("-o", "--output", metavar="OUT", help="write to this file instead of standard output")
+    export.add_argument(
+        "-o", "--output", metavar="OUT", help=N_("write to this file instead of standard output")
+    )
     export.set_defaults(handler=cmd_export)
-    diff = add("diff", "compare two draft files: alignment, word diffs and reference problems (no database)")
-    diff.add_argument("old", metavar="OLD")
-    diff.add_argument("new", metavar="NEW")
+    diff = add(
+        "diff", N_("compare two draft files: alignment, word diffs and reference problems (no database)")
+    )
+    diff.add_argument("old", metavar="OLD", help=N_("the older draft file"))
+    diff.add_argument("new", metavar="NEW", help=N_("the newer draft file"))
     diff.add_argument(
-        "--format", choices=["text", "json", "html"], default="text", help="output format (default: text)"
+        "--format", choices=["text", "json", "html"], default="text", help=N_("output format (default: text)")
     )
     diff.add_argument(
-        "--exit-code", action="store_true", help="exit 1 when the versions differ (like git diff --exit-code)"
+        "--exit-code",
+        action="store_true",
+        help=N_("exit 1 when the versions differ (like git diff --exit-code)"),
     )
     diff.set_defaults(handler=cmd_diff)
 
-    lint_cmd = add("lint", "check drafts against the drafting technique (rule codes, errors, warnings)")
-    lint_cmd.add_argument("files", nargs="+", metavar="FILE")
+    lint_cmd = add("lint", N_("check drafts against the drafting technique (rule codes, errors, warnings)"))
+    lint_cmd.add_argument("files", nargs="+", metavar="FILE", help=N_("a draft file (Raperda Markdown)"))
     lint_cmd.add_argument(
-        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
+        "--format", choices=["text", "json"], default="text", help=N_("output format (default: text)")
     )
     lint_cmd.set_defaults(handler=cmd_lint)
 
     from portal.accounts.labels import ROLES
 
-    user = add("user", "administer accounts: create, list, disable")
+    user = add("user", N_("administer accounts: create, list, disable"))
     user_sub = user.add_subparsers(dest="action", required=True, metavar="ACTION")
-    create = user_sub.add_parser("create", help="create an active account with a role")
-    create.add_argument("email", metavar="EMAIL")
-    create.add_argument("--role", choices=ROLES, required=True, help="the account's role")
-    create.add_argument("--name", help="the person's name (default: the part of the address before @)")
+    create = user_sub.add_parser(
+        "create",
+        help=N_("create an active account with a role"),
+        description=N_("create an active account with a role"),
+    )
+    create.add_argument("email", metavar="EMAIL", help=N_("the account's email address"))
+    create.add_argument("--role", choices=ROLES, required=True, help=N_("the account's role"))
+    create.add_argument("--name", help=N_("the person's name (default: the part of the address before @)"))
     create.add_argument(
         "--password-stdin",
         action="store_true",
-        help="read the password from standard input instead of a prompt",
+        help=N_("read the password from standard input instead of a prompt"),
     )
-    listing = user_sub.add_parser("list", help="list accounts")
-    listing.add_argument("--role", choices=ROLES, help="only this role")
-    disable = user_sub.add_parser("disable", help="disable an account and end its sessions")
-    disable.add_argument("email", metavar="EMAIL")
+    listing = user_sub.add_parser("list", help=N_("list accounts"), description=N_("list accounts"))
+    listing.add_argument("--role", choices=ROLES, help=N_("only this role"))
+    disable = user_sub.add_parser(
+        "disable",
+        help=N_("disable an account and end its sessions"),
+        description=N_("disable an account and end its sessions"),
+    )
+    disable.add_argument("email", metavar="EMAIL", help=N_("the account's email address"))
     for sub_parser in (create, listing, disable):
-        sub_parser.add_argument("--lang", choices=["id", "en"], default="id", help="language of messages")
+        sub_parser.add_argument("--lang", choices=languages, default=argparse.SUPPRESS, help=lang_help)
     user.set_defaults(handler=cmd_user)
 
-    reindex = add("reindex", "rebuild the search index from the database and swap it in")
+    reindex = add("reindex", N_("rebuild the search index from the database and swap it in"))
     reindex.set_defaults(handler=cmd_reindex)
 
-    index_cmd = add("index", "apply the search outbox to the index (the indexer of portal serve, on its own)")
-    index_cmd.add_argument("--once", action="store_true", help="apply what is waiting, then stop")
-    index_cmd.add_argument("--batch", type=int, default=500, help="outbox rows per commit (default: 500)")
-    index_cmd.add_argument("--every", type=float, default=0.5, help="seconds between looks (default: 0.5)")
+    index_cmd = add(
+        "index", N_("apply the search outbox to the index (the indexer of portal serve, on its own)")
+    )
+    index_cmd.add_argument("--once", action="store_true", help=N_("apply what is waiting, then stop"))
+    index_cmd.add_argument("--batch", type=int, default=500, help=N_("outbox rows per commit (default: 500)"))
     index_cmd.add_argument(
-        "--slow", type=float, default=0.0, help="pause before each commit, in seconds (for crash drills)"
+        "--every", type=float, default=0.5, help=N_("seconds between looks (default: 0.5)")
+    )
+    index_cmd.add_argument(
+        "--slow",
+        type=float,
+        default=0.0,
+        help=N_("pause before each commit, in seconds (for crash drills)"),
     )
     index_cmd.set_defaults(handler=cmd_index)
 
-    mail = add("mail", "deliver the mail waiting in the outbox")
+    mail = add("mail", N_("deliver the mail waiting in the outbox"))
     mail_sub = mail.add_subparsers(dest="action", required=True, metavar="ACTION")
-    send = mail_sub.add_parser("send", help="send what is due now")
-    send.add_argument("--lang", choices=["id", "en"], default="id", help="language of messages")
+    send = mail_sub.add_parser(
+        "send", help=N_("send what is due now"), description=N_("send what is due now")
+    )
+    send.add_argument("--lang", choices=languages, default=argparse.SUPPRESS, help=lang_help)
     mail.set_defaults(handler=cmd_mail)
 
     from portal.commands.backup import add_commands
@@ -384,7 +416,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one command; its help, errors and messages are in the language of ``--lang``."""
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(language_of(arguments)).parse_args(arguments)
     handler: Callable[[argparse.Namespace, TextIO], int] = args.handler
     return handler(args, out or sys.stdout)
 

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import IO, Any, TextIO
 from urllib.parse import unquote, urlsplit
 
+from portal.commands.arguments import N_
 from portal.config import ROOT, Settings
 from portal.consultation.numbers import NumberLedger
 
@@ -760,20 +761,25 @@ def cmd_restore(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def add_commands(add: Any) -> None:
-    """Register ``backup`` and ``restore`` with the parser's ``add(name, help)``."""
-    backup = add("backup", "write one archive: the database, its attachments and a manifest with checksums")
-    backup.add_argument("output", metavar="OUT", help="the archive to write (.tar, or .tar.gz to compress)")
+    """Register ``backup`` and ``restore`` with the parser's ``add(name, help)``; the
+    texts are message ids, translated when the help is shown (``commands/arguments.py``)."""
+    backup = add(
+        "backup", N_("write one archive: the database, its attachments and a manifest with checksums")
+    )
+    backup.add_argument(
+        "output", metavar="OUT", help=N_("the archive to write (.tar, or .tar.gz to compress)")
+    )
     backup.set_defaults(handler=cmd_backup)
     restore = add(
-        "restore", "check an archive, then restore the database and attachments and rebuild the index"
+        "restore", N_("check an archive, then restore the database and attachments and rebuild the index")
     )
-    restore.add_argument("archive", metavar="IN", nargs="?", help="an archive written by portal backup")
+    restore.add_argument("archive", metavar="IN", nargs="?", help=N_("an archive written by portal backup"))
     restore.add_argument(
         "--number-gap", type=int, default=None, metavar="N",
-        help="skip N tracking numbers per prefix (needed when the number ledger is lost)",
+        help=N_("skip N tracking numbers per prefix (needed when the number ledger is lost)"),
     )  # fmt: skip
     restore.add_argument(
         "--numbers-only", action="store_true",
-        help="only raise the tracking counters to the ledger (after pg_restore or point-in-time recovery)",
+        help=N_("only raise the tracking counters to the ledger (after pg_restore or point-in-time recovery)"),
     )  # fmt: skip
     restore.set_defaults(handler=cmd_restore)

@@ -6,10 +6,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
+from portal.commands.arguments import translator
 from portal.commands.messages import say
 from portal.document import Document, DraftError, parse
+
+if TYPE_CHECKING:
+    from portal.web.i18n import Translator
 
 
 def read_file(path: Path, lang: str, out: TextIO) -> str | None:
@@ -18,6 +22,26 @@ def read_file(path: Path, lang: str, out: TextIO) -> str | None:
     except (OSError, UnicodeDecodeError) as exc:
         out.write(f"{path}: {say('unreadable', lang, detail=exc)}\n")
         return None
+
+
+def is_not_a_draft(error: DraftError) -> bool:
+    """The file has no front matter block at its start: not a draft at all (a README,
+    change notes), rather than a draft with problems; its other "problems" are noise."""
+    return any(problem.code == "frontmatter_missing" for problem in error.problems)
+
+
+def not_a_draft(lang: str) -> str:
+    return translator(lang).gettext(
+        "not a draft file: no front matter (a YAML block between two '---' lines) at its start"
+    )
+
+
+def refusal(path: Path, error: DraftError, lang: str, *, named: bool = True) -> list[str]:
+    """Why a file does not parse: ``FILE: not a draft file …`` for a file without front
+    matter, else every problem with its line, after a ``FILE:`` line when ``named``."""
+    if is_not_a_draft(error):
+        return [f"{path}: {not_a_draft(lang)}"]
+    return [f"{path}:", *error.render(lang)] if named else error.render(lang)
 
 
 # -- check / parse -----------------------------------------------------------------
@@ -37,9 +61,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             parse(text)
         except DraftError as error:
             failed = True
-            if many:
-                out.write(f"{path}:\n")
-            out.writelines(line + "\n" for line in error.render(lang))
+            out.writelines(line + "\n" for line in refusal(path, error, lang, named=many))
             continue
         out.write(f"{path}: OK\n" if many else "OK\n")
     return 1 if failed else 0
@@ -47,13 +69,14 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 def _parse_file(name: str, lang: str) -> Document | None:
     """A draft file parsed, or None with the reason (every problem and its line) on stderr."""
-    text = read_file(Path(name), lang, sys.stderr)
+    path = Path(name)
+    text = read_file(path, lang, sys.stderr)
     if text is None:
         return None
     try:
         return parse(text)
     except DraftError as error:
-        sys.stderr.writelines(line + "\n" for line in error.render(lang))
+        sys.stderr.writelines(line + "\n" for line in refusal(path, error, lang, named=False))
         return None
 
 
@@ -112,8 +135,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO) -> int:
         try:
             documents.append(parse(text))
         except DraftError as error:
-            sys.stderr.write(f"{path}:\n")
-            sys.stderr.writelines(line + "\n" for line in error.render(args.lang))
+            sys.stderr.writelines(line + "\n" for line in refusal(path, error, args.lang))
             return 2
     comparison = compare(documents[0], documents[1])
     if args.format == "json":
@@ -137,6 +159,7 @@ def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
     from portal.lint import lint
 
     lang = args.lang
+    t = translator(lang)
     results: list[dict[str, Any]] = []
     errors = warnings = refused = 0
     for name in args.files:
@@ -158,10 +181,13 @@ def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
         except DraftError as error:
             refused += 1
             result["ok"] = False
-            result["problems"] = [p.to_json(lang) for p in error.problems]
+            if is_not_a_draft(error):
+                problem = {"line": 1, "code": "frontmatter_missing", "message": not_a_draft(lang)}
+                result["problems"] = [problem]
+            else:
+                result["problems"] = [p.to_json(lang) for p in error.problems]
             if args.format == "text":
-                out.write(f"{path}:\n")
-                out.writelines(line + "\n" for line in error.render(lang))
+                out.writelines(line + "\n" for line in refusal(path, error, lang))
             continue
         findings = lint(document)
         result["findings"] = [f.to_json(lang) for f in findings]
@@ -173,14 +199,31 @@ def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
                 warnings += 1
             if args.format == "text":
                 out.write(
-                    f"{path}:{finding.line}: {finding.code} {finding.severity}: "
+                    f"{path}:{finding.line}: {finding.code} {severity_label(finding.severity, t)}: "
                     f"{finding.message(lang)} ({finding.path or '-'})\n"
                 )
     if args.format == "json":
         out.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     else:
-        summary = say(
-            "lint_summary", lang, errors=errors, warnings=warnings, refused=refused, files=len(args.files)
+        out.write(
+            lint_summary(t, files=len(args.files), errors=errors, warnings=warnings, refused=refused) + "\n"
         )
-        out.write(summary + "\n")
     return 1 if errors or refused else 0
+
+
+def severity_label(severity: str, t: Translator) -> str:
+    """'kesalahan' or 'peringatan': the words (and message ids) of the draft pages."""
+    return t.gettext("error") if severity == "error" else t.gettext("warning")
+
+
+def lint_summary(t: Translator, *, files: int, errors: int, warnings: int, refused: int) -> str:
+    """'1 berkas diperiksa: 2 kesalahan, 3 peringatan' / '1 file checked: 2 errors, 3 warnings',
+    and the files that do not parse when there are any."""
+    counts = [
+        t.ngettext("%(num)d error", "%(num)d errors", errors),
+        t.ngettext("%(num)d warning", "%(num)d warnings", warnings),
+    ]
+    if refused:
+        counts.append(t.ngettext("%(num)d file does not parse", "%(num)d files do not parse", refused))
+    checked = t.ngettext("%(num)d file checked", "%(num)d files checked", files)
+    return f"{checked}: {', '.join(counts)}"

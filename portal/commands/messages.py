@@ -1,4 +1,7 @@
-"""What the command line says, in Indonesian and English."""
+"""What the command line says, in Indonesian and English.
+
+Newer messages (the help, the lint summary with its plurals, "not a draft file") are
+English message ids translated through ``portal/locale`` like the web pages'."""
 
 from __future__ import annotations
 
@@ -33,10 +36,6 @@ MESSAGES = {
     "user_unknown": ("tidak ada akun {email}", "no account {email}"),
     "user_disabled": ("akun dinonaktifkan: {email}", "account disabled: {email}"),
     "mail_sent": ("{count} pesan terkirim", "{count} messages sent"),
-    "lint_summary": (
-        "{errors} kesalahan, {warnings} peringatan, {refused} berkas tidak dapat diurai ({files} berkas diperiksa)",
-        "{errors} errors, {warnings} warnings, {refused} files that do not parse ({files} files checked)",
-    ),
 }
 
 

@@ -223,7 +223,7 @@ async def report(request: Request) -> Response:
             document,
             "LAPORAN HASIL KONSULTASI PUBLIK",
             f"{meta.title}\n{version.label} ({version.versi})\nMasa konsultasi: {period}\n"
-            f"Saluran: Portal Raperda (daring)\nJumlah masukan: {figures['total']}; dijawab: {figures['answered']}",
+            f"Saluran: Raperda Portal (daring)\nJumlah masukan: {figures['total']}; dijawab: {figures['answered']}",
         )
         for title, key in (
             ("Peserta menurut kategori pemangku kepentingan", "by_category"),

@@ -17,16 +17,58 @@ KEYS = REQUIRED + OPTIONAL
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 VERSI_RE = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
+# As the portal's database keeps them: a longer value is a problem, not a failed import.
+LONGEST = {
+    "slug": 100, "versi": 50, "label": 200, "jenis": 200, "daerah": 200, "pembentuk": 200,
+    "nomor": 50, "pemrakarsa": 300,
+}  # fmt: skip
+_DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text, so a bad date is our message, not a crash."""
+    """SafeLoader that leaves dates as text, so a bad date is our message, not a crash,
+    and turns a scalar its constructor cannot read (``!!int abc``, a 5000-digit number)
+    into a YAML error at that scalar's line."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            value = super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(None, None, str(exc), node.start_mark) from exc
+        if isinstance(value, int) and value.bit_length() > 64:  # 0x… of any length: not printable
+            raise yaml.constructor.ConstructorError(None, None, "number too large", node.start_mark)
+        return value
 
 
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+# An explicit '!!timestamp' stays text too: its date is checked like any other.
+def _timestamp_text(loader: _Loader, node: yaml.Node) -> str:
+    return loader.construct_yaml_str(node)
+
+
+_Loader.add_constructor(_TIMESTAMP, _timestamp_text)
+
+
+def load_yaml(content: str) -> Any:
+    """The YAML of a front matter; raises only ``yaml.YAMLError`` (nesting too deep for
+    the reader is one, at the line where the reader gave up)."""
+    if not content.strip():
+        return {}
+    loader = _Loader(content)
+    try:
+        return loader.get_single_data()
+    except RecursionError as exc:
+        raise yaml.MarkedYAMLError(problem="nested too deeply", problem_mark=loader.get_mark()) from exc
+    finally:
+        loader.dispose()
 
 
 def _key_line(content_lines: list[str], key: str, first_line: int) -> int:
@@ -54,7 +96,7 @@ def read_front_matter(content: str, first_line: int, problems: list[Problem]) ->
     """Validate the YAML between the '---' lines; ``first_line`` is the line of its first key."""
     lines = content.splitlines()
     try:
-        data = yaml.load(content, Loader=_Loader) if content.strip() else {}  # noqa: S506
+        data = load_yaml(content)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_line + mark.line if mark is not None else first_line
@@ -83,7 +125,10 @@ def read_front_matter(content: str, first_line: int, problems: list[Problem]) ->
             )
     for key in REQUIRED:
         if data.get(key) in (None, ""):
-            problems.append(Problem(1, "frontmatter_missing_key", {"key": key}))
+            # At the key's line when it is there without a value, else line 1.
+            problems.append(
+                Problem(_key_line(lines, key, first_line), "frontmatter_missing_key", {"key": key})
+            )
 
     text: dict[str, str] = {}
     for key in (
@@ -106,6 +151,9 @@ def read_front_matter(content: str, first_line: int, problems: list[Problem]) ->
             continue
         text[key] = str(value).strip()
 
+    for key, most in LONGEST.items():
+        if len(text.get(key, "")) > most:
+            bad(key, f"paling banyak {most} karakter", f"{most} characters at most")
     if "slug" in text and not SLUG_RE.match(text["slug"]):
         bad(
             "slug",
@@ -123,7 +171,15 @@ def read_front_matter(content: str, first_line: int, problems: list[Problem]) ->
 
     tanggal = _as_date(data.get("tanggal")) if data.get("tanggal") is not None else None
     if data.get("tanggal") is not None and tanggal is None:
-        bad("tanggal", "harus tanggal ISO seperti 2026-03-02", "must be an ISO date such as 2026-03-02")
+        written = str(data["tanggal"]).strip() if isinstance(data["tanggal"], str) else ""
+        if _DATE_SHAPE.match(written):  # the right form, but no such day: 2026-13-45, 2026-02-30
+            bad(
+                "tanggal",
+                f"tanggal {written} tidak ada (bulan 01 sampai 12, hari sesuai bulannya)",
+                f"there is no date {written} (months 01 to 12, days as the month has)",
+            )
+        else:
+            bad("tanggal", "harus tanggal ISO seperti 2026-03-02", "must be an ISO date such as 2026-03-02")
 
     tahun: int | None = None
     if data.get("tahun") is not None:

@@ -11,10 +11,11 @@ from portal.document.numbering import from_roman, ordinal_value, slug_segment
 RANK = {"menimbang": 1, "mengingat": 2, "body": 3, "penjelasan_umum": 4, "lampiran": 5}
 
 _SEP = r"\s+[—–-]\s+"
+# Pasal and Paragraf numbers have at most nine digits: a longer one is a malformed heading.
 _BAB_RE = re.compile(rf"^BAB\s+([IVXLCDM]+[A-Z]?)(?:{_SEP}(.+))?$", re.IGNORECASE)
 _BAGIAN_RE = re.compile(rf"^Bagian\s+(.+?)(?:{_SEP}(.+))?$", re.IGNORECASE)
-_PARAGRAF_RE = re.compile(rf"^Paragraf\s+(\d+[A-Z]?)(?:{_SEP}(.+))?$", re.IGNORECASE)
-_PASAL_RE = re.compile(r"^Pasal\s+(\d+[A-Z]?)$", re.IGNORECASE)
+_PARAGRAF_RE = re.compile(rf"^Paragraf\s+(\d{{1,9}}[A-Z]?)(?:{_SEP}(.+))?$", re.IGNORECASE)
+_PASAL_RE = re.compile(r"^Pasal\s+(\d{1,9}[A-Z]?)$", re.IGNORECASE)
 _LAMPIRAN_RE = re.compile(rf"^Lampiran(?:\s+([IVXLCDM]+))?(?:{_SEP}(.+))?$", re.IGNORECASE)
 _PLAIN = {
     "menimbang": re.compile(r"^Menimbang:?$", re.IGNORECASE),

@@ -91,6 +91,14 @@ def slug_segment(text: str) -> str:
 
 
 _NUMBER_RE = re.compile(r"^(\d+)([A-Za-z]*)$")
+MAX_DIGITS = 18
+HUGE = 10**MAX_DIGITS  # the key of every longer number (Python reads at most 4300 digits)
+
+
+def whole_number(digits: str) -> int:
+    """The value of a run of digits; one beyond ``MAX_DIGITS`` digits counts as ``HUGE``."""
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= MAX_DIGITS else HUGE
 
 
 def number_key(number: str) -> tuple[int, str]:
@@ -98,4 +106,4 @@ def number_key(number: str) -> tuple[int, str]:
     match = _NUMBER_RE.match(number)
     if not match:
         return (0, number)
-    return (int(match.group(1)), match.group(2).lower())
+    return (whole_number(match.group(1)), match.group(2).lower())

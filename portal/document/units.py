@@ -27,19 +27,21 @@ class Marker:
 
 
 _LETTER = r"([a-z])\2?"
+# Numbers have at most nine digits (what the portal keeps of a number): a longer one
+# opening a line is text, not a marker.
 _MARKER_RES: list[tuple[str, NodeKind, re.Pattern[str]]] = [
-    ("(n)", "ayat", re.compile(r"^\((\d+[a-z]?)\)[ \t]+(.*)$")),
+    ("(n)", "ayat", re.compile(r"^\((\d{1,9}[a-z]?)\)[ \t]+(.*)$")),
     ("a.", "huruf", re.compile(rf"^({_LETTER})\.[ \t]+(.*)$")),
-    ("n.", "angka", re.compile(r"^(\d+[a-z]?)\.[ \t]+(.*)$")),
+    ("n.", "angka", re.compile(r"^(\d{1,9}[a-z]?)\.[ \t]+(.*)$")),
     ("a)", "huruf", re.compile(rf"^({_LETTER})\)[ \t]+(.*)$")),
-    ("n)", "angka", re.compile(r"^(\d+[a-z]?)\)[ \t]+(.*)$")),
+    ("n)", "angka", re.compile(r"^(\d{1,9}[a-z]?)\)[ \t]+(.*)$")),
 ]
 
 _LABEL_RES: list[tuple[NodeKind, re.Pattern[str]]] = [
     # The keyword in any case ("ayat (1)" is still a label); numbers as markers write them.
-    ("ayat", re.compile(r"^(?i:ayat)\s+\((\d+[a-z]?)\)$")),
+    ("ayat", re.compile(r"^(?i:ayat)\s+\((\d{1,9}[a-z]?)\)$")),
     ("huruf", re.compile(r"^(?i:huruf)\s+(([a-z])\2?)$")),
-    ("angka", re.compile(r"^(?i:angka)\s+(\d+[a-z]?)$")),
+    ("angka", re.compile(r"^(?i:angka)\s+(\d{1,9}[a-z]?)$")),
 ]
 
 

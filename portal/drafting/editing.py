@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from portal.accounts.models import User
 from portal.document import Document, DraftError, Node, Problem, parse
@@ -76,6 +76,7 @@ def preview_part(source: str, part: parts.Part, body: str, penjelasan: str) -> P
         where = parts.fields(part, body, penjelasan)
         for problem in error.problems:
             found = where.locate(problem.line)
+            problem = _first_in_field(problem, where)
             preview.problems.append((problem, *found) if found else (problem, None, None))
         return preview
     preview.document = document
@@ -84,6 +85,26 @@ def preview_part(source: str, part: parts.Part, body: str, penjelasan: str) -> P
     preview.explanation = index.get(f"penjelasan/{part.path}")
     preview.findings = [f for f in lint(document) if f.path and _inside(f.path, part.path)]
     return preview
+
+
+_FIELD_WORDS = {
+    "isi": ("kolom ini", "of this field"),
+    "penjelasan": ("kolom Penjelasan", "of the Penjelasan field"),
+}
+
+
+def _first_in_field(problem: Problem, where: parts.Fields) -> Problem:
+    """A problem whose message names another line ('already at line 1325') names it in
+    its field when it is one of the form's: 'sudah ada di baris 2 kolom ini'."""
+    first = problem.params.get("first")
+    found = where.locate(first) if isinstance(first, int) else None
+    if found is None:
+        return problem
+    name, line = found
+    words, words_en = _FIELD_WORDS[name]
+    return replace(
+        problem, params={**problem.params, "first": f"{line} {words}", "first_en": f"{line} {words_en}"}
+    )
 
 
 async def save_part(

@@ -256,6 +256,9 @@ def _new_item(items: list[Item], operation: Operation) -> Item:
     return Item("bagian", [f"{hashes} Bagian Kesatu — {title}"], "Kesatu", fresh=True)
 
 
+MAX_BAGIAN = 99
+
+
 def _renumber(items: list[Item]) -> tuple[dict[str, str | None], dict[str, str | None]]:
     """Number every BAB, Bagian, Paragraf and Pasal in order; old number → new (upper case)."""
     pasal_map: dict[str, str | None] = {}
@@ -272,6 +275,8 @@ def _renumber(items: list[Item]) -> tuple[dict[str, str | None], dict[str, str |
             number = to_roman(counts["bab"])
         elif item.kind == "bagian":
             counts["paragraf"] = 0
+            if counts["bagian"] > MAX_BAGIAN:  # the ordinals a heading can spell end here
+                raise OutlineError("bagian_too_many")
             number = ordinal_word(counts["bagian"])
         else:
             number = str(counts[item.kind])

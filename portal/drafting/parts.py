@@ -105,11 +105,15 @@ class Fields:
     penjelasan_count: int
 
     def locate(self, line: int) -> tuple[str, int] | None:
-        """('isi' | 'penjelasan', line in that field) for a file line, or None."""
+        """('isi' | 'penjelasan', line in that field) for a file line, or None. The
+        '::: penjelasan' line the form writes counts as the Penjelasan's first line (a
+        problem on the heading, which the form keeps, stays a line of the file)."""
         if 0 <= line - self.body_line < self.body_count:
             return "isi", line - self.body_line + 1 + self.body_skipped
         if 0 <= line - self.penjelasan_line < self.penjelasan_count:
             return "penjelasan", line - self.penjelasan_line + 1 + self.penjelasan_skipped
+        if self.penjelasan_count and line == self.penjelasan_line - 1:
+            return "penjelasan", 1 + self.penjelasan_skipped
         return None
 
 

@@ -12,6 +12,7 @@ from tortoise.transactions import in_transaction
 from portal.accounts.models import User
 from portal.accounts.services import audit
 from portal.document import Document, DraftError, Konsultasi, Problem, parse
+from portal.document.frontmatter import LONGEST, SLUG_RE, VERSI_RE, load_yaml
 from portal.drafting.models import AlignmentCorrection, DraftRevision, WorkingDraft
 from portal.lint import Finding, lint
 from portal.versions import services as versions
@@ -21,6 +22,7 @@ from portal.versions.models import Version
 from portal.web.i18n import N_
 
 MAX_SOURCE = 2 * 1024 * 1024  # characters of Markdown in one draft
+MAX_SLUG, MAX_VERSI = LONGEST["slug"], LONGEST["versi"]  # as WorkingDraft keeps them
 
 
 class StaleRevision(Exception):
@@ -36,6 +38,7 @@ class Refusal(Exception):
     """A request the rules refuse; ``errors`` maps a field to message keys (see MESSAGES)."""
 
     errors: dict[str, list[str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)  # why the text cannot be read
 
 
 # Error keys → messages (English ids; the Indonesian catalog translates them).
@@ -47,6 +50,9 @@ MESSAGES: dict[str, str] = {
     "version_exists": N_("This version is already published; give a new 'versi' in the front matter."),
     "slug_changed": N_("The slug in the front matter cannot change within a working draft."),
     "invalid": N_("The draft text is not valid yet; fix the problems below before publishing."),
+    "unnamed": N_(
+        "A working draft needs a front matter that names its slug (lower-case letters, digits and hyphens, 100 characters at most) and its versi (50 at most): fix the problems below."
+    ),
     "not_open": N_("This draft is no longer open."),
     "path_unknown": N_("This provision does not exist."),
     "correction_empty": N_("Choose an old or a new provision."),
@@ -72,6 +78,7 @@ MESSAGES: dict[str, str] = {
     "position_invalid": N_("It cannot go there: choose one of the places offered."),
     "pasal_empty": N_("Write the text of the new Pasal."),
     "title_empty": N_("Give the title."),
+    "bagian_too_many": N_("A BAB holds at most 99 Bagian (Kesatu to Kesembilan Puluh Sembilan)."),
     "heading_in_part": N_(
         "A heading or a ':::' line cannot stand in this text: Pasal, Bagian and BAB are added, moved and deleted from the outline, and the Penjelasan has its own field."
     ),
@@ -105,17 +112,27 @@ def _front_lenient(source: str, _error: DraftError) -> tuple[str | None, str | N
         return None, None, ""
     head = source[4:].split("\n---", 1)[0]
     try:
-        data = yaml.safe_load(head)
+        data = load_yaml(head)  # the parser's reader: a bad date or number is no crash
     except yaml.YAMLError:
         return None, None, ""
     if not isinstance(data, dict):
         return None, None, ""
-    slug, versi = data.get("slug"), data.get("versi")
+    slug, versi, tentang = data.get("slug"), data.get("versi"), data.get("tentang")
+    slug = str(slug).strip() if isinstance(slug, (str, int, float)) else ""
+    versi = str(versi).strip() if isinstance(versi, (str, int, float)) else ""
     return (
-        str(slug) if slug else None,
-        str(versi) if versi is not None else None,
-        str(data.get("tentang") or ""),
+        slug if SLUG_RE.match(slug) and len(slug) <= MAX_SLUG else None,
+        versi if VERSI_RE.match(versi) and len(versi) <= MAX_VERSI else None,
+        str(tentang) if isinstance(tentang, (str, int, float)) else "",
     )
+
+
+def _problems(source: str) -> list[Problem]:
+    try:
+        parse(source)
+    except DraftError as error:
+        return error.problems
+    return []
 
 
 async def create_draft(source: str, actor: User, *, ip: str | None = None) -> WorkingDraft:
@@ -123,7 +140,7 @@ async def create_draft(source: str, actor: User, *, ip: str | None = None) -> Wo
     source = _check_text(source)
     slug, versi, title = _front(source)
     if not slug or versi is None:
-        raise Refusal({"source": ["invalid"]})
+        raise Refusal({"source": ["unnamed"]}, _problems(source))
     if await Version.filter(regulation__slug=slug, versi=versi).exists():
         raise Refusal({"source": ["version_exists"]})
     if await WorkingDraft.filter(slug=slug, versi=versi, status="open").exists():

@@ -15,7 +15,7 @@ from starlette.routing import Route
 from portal.accounts.views import render
 from portal.accounts.web import client_ip, require
 from portal.consultation.services import today
-from portal.document import Document, Konsultasi
+from portal.document import Document, Konsultasi, Problem
 from portal.document.citations import path_citation
 from portal.drafting import services
 from portal.drafting.models import DraftRevision, WorkingDraft
@@ -65,14 +65,18 @@ async def drafts(request: Request) -> Response:
 
 
 async def _drafts_page(
-    request: Request, values: dict[str, str], errors: dict[str, list[str]], status: int = 200
+    request: Request,
+    values: dict[str, str],
+    errors: dict[str, list[str]],
+    status: int = 200,
+    problems: list[Problem] | None = None,
 ) -> Response:
     open_drafts = await WorkingDraft.filter(status="open").order_by("-updated_at").limit(200)
     done = await WorkingDraft.exclude(status="open").order_by("-updated_at").limit(20)
     published = await latest_refs(limit=200)
     return page(
         request, "drafting/drafts.html", status=status, drafts=open_drafts, done=done, published=published,
-        values=values, errors=errors,
+        values=values, errors=errors, problems=problems or [],
     )  # fmt: skip
 
 
@@ -121,7 +125,9 @@ async def create(request: Request) -> Response:
                 raise Refusal({"source": ["file_type"]})
             draft = await services.create_draft(uploaded or values["source"], actor, ip=ip)
     except Refusal as refusal:
-        return await _drafts_page(request, values, refusal.errors, status=400)
+        if uploaded:
+            values["source"] = uploaded  # the uploaded text comes back in the form, not lost
+        return await _drafts_page(request, values, refusal.errors, status=400, problems=refusal.problems)
     return RedirectResponse(draft_url(draft), status_code=303)
 
 
@@ -267,7 +273,7 @@ async def save(request: Request) -> Response:
     source = text(form, "source", services.MAX_SOURCE + 1)
     uploaded = await _upload_text(form)
     base = text(form, "revision", 20)
-    values = {"source": source, "note": text(form, "note", 300)}
+    values = {"source": uploaded or source, "note": text(form, "note", 300)}  # an upload is not lost
     if uploaded is None:
         return await draft_response(
             request, draft, errors={"source": ["file_type"]}, values=values, status=400

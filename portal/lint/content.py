@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from portal.document import Document, Node
+from portal.document.numbering import whole_number
 from portal.lint.findings import Hit, hit
 from portal.lint.rincian import is_definitions
 from portal.lint.terbilang import decimal_words, normalise_words, read_number, terbilang
@@ -175,7 +176,7 @@ def check_sanctions(document: Document) -> list[Hit]:
         if node.kind == "penjelasan" or "pidana" not in node.text.lower():
             continue
         for match in _KURUNGAN.finditer(node.text):
-            days = int(match.group(1)) * _DAYS[match.group(2).lower()]
+            days = whole_number(match.group(1)) * _DAYS[match.group(2).lower()]
             if days > MAX_KURUNGAN_DAYS:
                 hits.append(
                     hit(
@@ -186,7 +187,7 @@ def check_sanctions(document: Document) -> list[Hit]:
                     )
                 )
         for match in _DENDA.finditer(node.text):
-            amount = int(match.group(1).replace(".", ""))
+            amount = whole_number(match.group(1).replace(".", ""))
             if amount > MAX_DENDA:
                 hits.append(
                     hit(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from portal.document.numbering import MAX_DIGITS
+
 _UNITS = ["nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"]
 _SCALES = [(10**12, "triliun"), (10**9, "miliar"), (10**6, "juta")]
 
@@ -60,7 +62,7 @@ def decimal_words(integer: int, fraction: str) -> set[str]:
     head = terbilang(integer)
     digits = " ".join(_UNITS[int(d)] for d in fraction)
     readings = {f"{head} koma {digits}"}
-    if fraction and not fraction.startswith("0"):
+    if fraction and not fraction.startswith("0") and len(fraction) <= MAX_DIGITS:
         readings.add(f"{head} koma {terbilang(int(fraction))}")
     return readings
 
@@ -73,7 +75,10 @@ def read_number(text: str) -> tuple[int, str] | None:
     match = _NUMBER_RE.match(text)
     if not match:
         return None
-    return int(match.group(1).replace(".", "")), match.group(2) or ""
+    digits = match.group(1).replace(".", "").lstrip("0") or "0"
+    if len(digits) > MAX_DIGITS:
+        return None  # no drafter writes it in words: nothing to compare
+    return int(digits), match.group(2) or ""
 
 
 def normalise_words(text: str) -> str:

@@ -102,24 +102,47 @@ class Comparison:
                     out.setdefault(key, []).append(change)
         return out
 
+    def summary_kind(self, mapping: Mapping) -> Kind:
+        """The kind a reader counts: ``renumbered`` only when the provision's own number
+        changed. A unit that keeps its number inside a renumbered parent (ayat (1) of
+        Pasal 5, now of Pasal 6) is counted ``same``, and so is the Penjelasan of a
+        renumbered provision that follows it (counted once, on the provision)."""
+        if mapping.kind != "renumbered" or mapping.old is None or mapping.new is None:
+            return mapping.kind
+        forward = self.alignment.forward()
+        old, new = mapping.old, mapping.new
+        prefix = "penjelasan/"
+        if old.startswith(prefix) and new.startswith(prefix):
+            explained = old.removeprefix(prefix)
+            if any(m.new == new.removeprefix(prefix) for m in forward.get(explained, [])):
+                return "same"  # it follows the provision it explains
+        old_parent, _, old_own = old.rpartition("/")
+        new_parent, _, new_own = new.rpartition("/")
+        kept = old_own == new_own and old_parent and new_parent
+        if kept and any(m.new == new_parent for m in forward.get(old_parent, [])):
+            return "same"  # its number is unchanged; its parent's changed
+        return "renumbered"
+
     def summary(self) -> dict[str, Any]:
-        """Counts by kind, overall and per BAB of the new version (deleted: of the old)."""
-        overall = Counter(m.kind for m in self.alignment.mappings)
+        """Counts by kind, overall and per BAB of the new version (deleted: of the old);
+        renumbered as ``summary_kind`` says (what a reader means by it)."""
+        kinds = [(m, self.summary_kind(m)) for m in self.alignment.mappings]
+        overall = Counter(kind for _, kind in kinds)
         per_bab: dict[str, Counter[str]] = {}
         titles: dict[str, str] = {}
         new_bab = _bab_of(self.new)
         old_bab = _bab_of(self.old)
-        for m in self.alignment.mappings:
+        for m, kind in kinds:
             if m.new is not None and m.new in new_bab:
                 bab = new_bab[m.new]
                 titles[bab.path] = f"{bab.label} — {bab.heading}" if bab.heading else bab.label
-                per_bab.setdefault(bab.path, Counter())[m.kind] += 1
+                per_bab.setdefault(bab.path, Counter())[kind] += 1
             elif m.new is None and m.old in old_bab:
                 bab = old_bab[m.old]
                 key = f"semula:{bab.path}"
                 title = f"{bab.label} — {bab.heading}" if bab.heading else bab.label
                 titles[key] = f"{title} ({self.old.meta.versi})"
-                per_bab.setdefault(key, Counter())[m.kind] += 1
+                per_bab.setdefault(key, Counter())[kind] += 1
         return {
             "counts": {kind: overall.get(kind, 0) for kind in KINDS},
             "per_bab": [

@@ -336,6 +336,21 @@ def test_refused_operations_say_why(operation: Operation, code: str) -> None:
     assert refused.value.code == code
 
 
+def test_a_hundredth_bagian_is_refused_not_misnumbered() -> None:
+    from portal.document.numbering import ordinal_word
+
+    many = "\n\n".join(
+        f"### Bagian {ordinal_word(n)} — Bagian {n}\n\n##### Pasal {n + 1}\n\nIsi Pasal {n + 1}."
+        for n in range(1, 100)
+    )
+    head, _, _ = SMALL.partition("## BAB II — KEPESERTAAN")
+    source = f"{head}## BAB II — KEPESERTAAN\n\n{many}\n"
+    assert len([n for n in parse(source).walk() if n.kind == "bagian"]) == 99
+    with pytest.raises(OutlineError) as refused:
+        outline.apply(source, Operation("sisip", "bagian", position="setelah:bab-ii/bagian-kesatu", title="Baru"))
+    assert refused.value.code == "bagian_too_many"
+
+
 def test_a_text_that_does_not_parse_has_no_outline_operations() -> None:
     with pytest.raises(OutlineError) as refused:
         outline.apply(SMALL.replace("##### Pasal 3", "##### Pasal 7"), Operation("hapus", "pasal", "pasal-1"))

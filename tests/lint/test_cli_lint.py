@@ -26,7 +26,7 @@ def test_clean_draft_exits_zero(tmp_path: Path) -> None:
     path = write(tmp_path, "bersih.md", source())
     assert run("lint", str(path)) == (
         0,
-        "0 kesalahan, 0 peringatan, 0 berkas tidak dapat diurai (1 berkas diperiksa)\n",
+        "1 berkas diperiksa: 0 kesalahan, 0 peringatan\n",
     )
 
 
@@ -38,7 +38,7 @@ def test_warnings_alone_exit_zero(tmp_path: Path) -> None:
     assert code == 0
     assert out.splitlines() == [
         f"{path}:{line}: L1 warning: avoid 'selambat-lambatnya': use 'paling lama' (pasal-2/ayat-2)",
-        "0 errors, 1 warnings, 0 files that do not parse (1 files checked)",
+        "1 file checked: 0 errors, 1 warning",
     ]
 
 
@@ -48,9 +48,9 @@ def test_errors_exit_one(tmp_path: Path) -> None:
     assert code == 1
     lines = out.splitlines()
     assert lines[0].startswith(f"{path}:")
-    assert ": K3 error: BAB terakhir harus KETENTUAN PENUTUP" in lines[0]
+    assert ": K3 kesalahan: BAB terakhir harus KETENTUAN PENUTUP" in lines[0]
     assert lines[0].endswith("(bab-iii)")
-    assert lines[-1] == "2 kesalahan, 0 peringatan, 0 berkas tidak dapat diurai (1 berkas diperiksa)"
+    assert lines[-1] == "1 berkas diperiksa: 2 kesalahan, 0 peringatan"
 
 
 def test_switched_off_rule_is_silent(tmp_path: Path) -> None:
@@ -67,7 +67,7 @@ def test_unparsable_file_prints_problems_and_fails(tmp_path: Path) -> None:
     assert lines[0] == f"{bad}:"
     assert lines[1].startswith("baris ")
     assert "Pasal 1" in lines[1]
-    assert lines[-1].endswith("1 berkas tidak dapat diurai (2 berkas diperiksa)")
+    assert lines[-1] == "2 berkas diperiksa: 0 kesalahan, 0 peringatan, 1 berkas tidak dapat diurai"
 
 
 def test_unreadable_file_fails(tmp_path: Path) -> None:

@@ -52,7 +52,7 @@ async def test_a_comment_posted_while_the_database_is_gone_comes_back_as_its_for
     assert "Nothing you typed" not in html
     assert f">{BODY}</textarea>" in html
     assert f">{PROPOSAL}</textarea>" in html
-    assert 'value="usul-perubahan" checked' in html
+    assert re.search(r'value="usul-perubahan"[^>]* checked', html)
     assert '<option value="pekerja-informal" selected>' in html
     assert '<option value="Kota Serang" selected>' in html
     assert 'value="Serikat Nelayan Banten"' in html

@@ -62,7 +62,7 @@ async def test_regulation_page_and_twin(client: httpx.AsyncClient, contoh: None)
     title = response.text.split("<title>")[1].split("</title>")[0]
     assert (
         title
-        == "RANCANGAN PERATURAN DAERAH PROVINSI BANTEN NOMOR … TAHUN … TENTANG CONTOH PENGATURAN · Portal Raperda"
+        == "RANCANGAN PERATURAN DAERAH PROVINSI BANTEN NOMOR … TAHUN … TENTANG CONTOH PENGATURAN · Raperda Portal"
     )
     data = (await client.get("/r/contoh.json")).json()
     assert data["tentang"] == "Contoh Pengaturan"
