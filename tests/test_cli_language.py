@@ -15,24 +15,13 @@ import pytest
 from portal.cli import build_parser, main
 from portal.config import ROOT
 from tests.lint.drafts import source
+from tests.lint.test_cli_lint import run, write
 
 CONTOH = ROOT / "tests" / "data" / "contoh.md"
 NOT_A_DRAFT = {
     "id": "bukan berkas draf: tidak ada front matter (blok YAML di antara dua baris '---') di awal berkas",
     "en": "not a draft file: no front matter (a YAML block between two '---' lines) at its start",
 }
-
-
-def run(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(list(argv), out)
-    return code, out.getvalue()
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 # -- lint: severities and summary --------------------------------------------------------

@@ -78,3 +78,17 @@ async def test_the_typed_version_and_path_are_still_accepted(client: httpx.Async
     assert answered.status_code == 303
     response = await Response.get()
     assert (response.new_versi, response.new_path) == ("v3", "pasal-7")
+
+
+async def test_several_comments_on_one_provision_give_one_anchor(client: httpx.AsyncClient) -> None:
+    await setup_v2()
+    assert (await comment(client)).status_code == 303
+    assert (
+        await comment(client, body="Pekerja ojek daring perlu didaftarkan oleh aplikatornya.")
+    ).status_code == 303
+    await make_user("penyusun@banten.go.id", role="penyusun")
+    await sign_in(client, "penyusun@banten.go.id")
+    queue = await client.get("/kelola/komentar")
+    assert queue.text.count(f'id="p-{PATH}"') == 1  # an id names one element
+    assert f'href="#p-{PATH}"' in queue.text
+    assert len(re.findall(r"/kelola/komentar/[A-Z]+-\d{4}-\d{6}", queue.text)) == 2

@@ -98,13 +98,18 @@ async def test_explicit_scopes_work_as_before(client: httpx.AsyncClient, app: St
     assert ">v3: " in page.text
 
 
+async def commented(client: httpx.AsyncClient, body: str) -> Comment:
+    """v2 open for comment, and one comment on it."""
+    await setup_v2()
+    response = await comment(client, THREAD, body=body)
+    assert response.status_code == 303, response.text
+    return await Comment.get(body=body)
+
+
 async def test_a_tracking_number_goes_to_its_public_comment(
     client: httpx.AsyncClient, app: Starlette
 ) -> None:
-    await setup_v2()
-    response = await comment(client, THREAD, body="Nelayan di Pandeglang perlu dibantu mendaftar.")
-    assert response.status_code == 303, response.text
-    stored = await Comment.get(body__contains="Pandeglang")
+    stored = await commented(client, "Nelayan di Pandeglang perlu dibantu mendaftar.")
     await catch_up(app.state.search)
     target = f"/r/{SLUG}/v2/pasal-6/ayat-1/komentar#{stored.number}"
     for typed in (stored.number, stored.number.lower(), f"  {stored.number.lower()}  "):
@@ -117,10 +122,7 @@ async def test_a_tracking_number_goes_to_its_public_comment(
 async def test_a_hidden_or_unknown_tracking_number_finds_nothing(
     client: httpx.AsyncClient, app: Starlette
 ) -> None:
-    await setup_v2()
-    response = await comment(client, THREAD, body="Pengawas di Pandeglang kekurangan personel.")
-    assert response.status_code == 303, response.text
-    stored = await Comment.get(body__contains="Pandeglang")
+    stored = await commented(client, "Pengawas di Pandeglang kekurangan personel.")
     moderator = await make_user("moderator@contoh.id", role="moderator")
     await moderate(stored, "sembunyikan", "Menyebut nama orang.", moderator)
     await catch_up(app.state.search)
