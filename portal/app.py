@@ -12,6 +12,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount
 from tortoise.contrib.starlette import RegisterTortoise
+from tortoise.exceptions import ValidationError
 
 from portal.accounts import admin as account_admin
 from portal.accounts import views as account_views
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
             HTTPException: errors.http_error,
             LoginRequired: login_redirect,
             Busy: errors.busy,
+            ValidationError: errors.impossible_value,  # a filter value no column can hold: 404
             **dict.fromkeys(errors.DATABASE_ERRORS, errors.database_error),  # 503, the form's text shown
             Exception: errors.server_error,
         },

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from portal.accounts.models import AuditEvent, User
@@ -308,8 +309,20 @@ def tree_from_rows(meta: Metadata, provisions: list[Provision]) -> Document:
     return document
 
 
+def _fits(model: type[Model], **values: str) -> bool:
+    """Whether each value fits its column (Tortoise refuses a longer one even in a
+    filter, with ValidationError: a URL's value that cannot fit finds nothing)."""
+    fields_map = model._meta.fields_map
+    return all(
+        len(value) <= (getattr(fields_map[name], "max_length", None) or len(value))
+        for name, value in values.items()
+    )
+
+
 async def find_version(slug: str, versi: str) -> Version | None:
     """One query: the version with its regulation."""
+    if not (_fits(Regulation, slug=slug) and _fits(Version, versi=versi)):
+        return None
     return (
         await Version.filter(regulation__slug=slug, versi=versi)
         .select_related("regulation", "published_by")
@@ -334,7 +347,7 @@ async def list_regulations() -> list[tuple[Regulation, list[Version]]]:
 
 
 async def regulation_with_versions(slug: str) -> tuple[Regulation, list[Version]] | None:
-    regulation = await Regulation.get_or_none(slug=slug)
+    regulation = await Regulation.get_or_none(slug=slug) if _fits(Regulation, slug=slug) else None
     if regulation is None:
         return None
     versions = await Version.filter(regulation_id=regulation.id).order_by("sequence", "id")

@@ -132,6 +132,17 @@ async def database_error(request: Request, exc: Exception) -> Response:
     return _database_page(request, exc)
 
 
+async def impossible_value(request: Request, exc: Exception) -> Response:
+    """Tortoise's ``ValidationError``: it also checks a *filter*'s value against its
+    column (a slug of 210 characters where the column holds 100), so a reader's URL with
+    a value no row can have raised it. For a GET or HEAD that is a lookup finding nothing:
+    404. Anything else (a save that does not fit) is a fault: the 500 of ``server_error``."""
+    if request.method in ("GET", "HEAD"):
+        log.info("no row can match %s: %s", request.url.path[:200], str(exc)[-120:])
+        return _with_request_id(request, _page(request, 404))
+    return await server_error(request, exc)
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     if database_unavailable(exc):
         return _database_page(request, exc)
