@@ -310,6 +310,10 @@ _SEARCH = _obj(
         "message": {"nullable": True},
     }
 )
+_SEARCH_REFUSED = {
+    **_SEARCH,
+    "properties": {**_SEARCH["properties"], "error": STR, "message": STR},
+}
 _DRAFT = _obj(
     {
         "id": INT,
@@ -370,13 +374,17 @@ def _op(
     auth: str | None = None,
     errors: tuple[str, ...] = ("404",),
     ok: str = "200",
+    error_schema: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     responses: dict[str, Any] = {ok: {"description": "found", "content": {JSON: {"schema": schema}}}}
     if ok != "200":
         responses["200"] = {"description": "ready", "content": {JSON: {"schema": schema}}}
     denied = {"api": ("401", "403"), "session": ("403",)}.get(auth or "", ())
-    for status in (*denied, *errors):
+    for status in denied:
         responses[status] = {"description": _ERRORS[status], "content": {JSON: {"schema": _ref("Error")}}}
+    for status in errors:  # the operation's own refusals: its body when it has one, else an Error
+        body = error_schema or _ref("Error")
+        responses[status] = {"description": _ERRORS[status], "content": {JSON: {"schema": body}}}
     if auth == "session":  # a staff page's twin: without a session, to the login page
         responses["303"] = {"description": "no session: redirected to /masuk?next=…"}
     operation: dict[str, Any] = {"summary": summary, "parameters": parameters, "responses": responses}
@@ -495,6 +503,10 @@ PATHS: dict[str, dict[str, Any]] = {
         route="search_json",
         pages=("search",),
         errors=("422", "503"),
+        # A refused or unanswered search is the search page's own body: the query kept,
+        # no results, ``error`` its reason (e.g. "fuzzy_short") and ``message`` in words;
+        # a full pool of slow work before the search starts answers the usual Error.
+        error_schema={"anyOf": [_SEARCH_REFUSED, _ref("Error")]},
     ),
     "/akun.json": _op(
         "The signed-in account",

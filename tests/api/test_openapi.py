@@ -13,6 +13,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
+from schemathesis.checks import positive_data_acceptance
 from schemathesis.core.result import Ok
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Match, Mount, Route
@@ -45,11 +46,20 @@ def test_api_conforms_and_never_fails(live_server: str) -> None:
         response = real.call_and_validate()
         if "security" not in operation.definition.raw and operation.path != "/readyz":
             assert response.status_code == 200, operation.path
+        if operation.path == "/cari.json":  # a refused query's body matches its 422
+            refused = operation.Case(query={"q": "J~"}).call_and_validate(
+                excluded_checks=[positive_data_acceptance]
+            )
+            assert refused.status_code == 422
 
         @given(case=operation.as_strategy())
         @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def check(case) -> None:  # type: ignore[no-untyped-def]
-            case.call_and_validate()
+            # A search query can break rules of the query language that no schema states
+            # (a fuzzy word needs two letters before '~'): its documented 422 is not a
+            # "valid request rejected". Every other check stays on.
+            refusals = [positive_data_acceptance] if case.operation.path == "/cari.json" else []
+            case.call_and_validate(excluded_checks=refusals)
 
         check()
 
