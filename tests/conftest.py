@@ -21,12 +21,19 @@ import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
+from hypothesis import settings as hypothesis_settings
 from starlette.applications import Starlette
 from tortoise.context import TortoiseContext
 
 from portal.app import create_app
 from portal.config import ROOT, Settings
 from portal.db import migrate_database, normalise_url, tortoise_config
+
+# Property tests draw the same examples on every run, so a CI result is reproducible and
+# a red run can be replayed; HYPOTHESIS_PROFILE=explore draws new ones, to look for more.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
 DRAFTS = ROOT / "drafts"
