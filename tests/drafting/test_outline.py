@@ -347,7 +347,9 @@ def test_a_hundredth_bagian_is_refused_not_misnumbered() -> None:
     source = f"{head}## BAB II — KEPESERTAAN\n\n{many}\n"
     assert len([n for n in parse(source).walk() if n.kind == "bagian"]) == 99
     with pytest.raises(OutlineError) as refused:
-        outline.apply(source, Operation("sisip", "bagian", position="setelah:bab-ii/bagian-kesatu", title="Baru"))
+        outline.apply(
+            source, Operation("sisip", "bagian", position="setelah:bab-ii/bagian-kesatu", title="Baru")
+        )
     assert refused.value.code == "bagian_too_many"
 
 
