@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 from portal.commands.arguments import N_, language_of, parser_class
 from portal.commands.files import cmd_check, cmd_diff, cmd_export, cmd_lint, cmd_parse, read_file
 from portal.commands.messages import say
+from portal.commands.serve import cmd_serve
 from portal.document import DraftError, parse
 
 # The ORM and the web stack are imported only by the commands that use them, so
@@ -151,62 +152,6 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         out.write(say("no_files", args.lang, path=", ".join(args.paths)) + "\n")
         return 1
     return 0 if run_with_orm(settings, lambda: import_files(files, args.lang, out)) else 1
-
-
-def seed_if_empty(settings: Settings, lang: str, out: TextIO) -> None:
-    """Migrate and, on an empty database, import the sample drafts."""
-    from portal.versions import services
-
-    async def seed() -> None:
-        if await services.is_empty() and settings.drafts_dir.is_dir():
-            files = services.draft_files([settings.drafts_dir])
-            if files:
-                out.write(say("seeded", lang, path=settings.drafts_dir) + "\n")
-                await import_files(files, lang, out)
-
-    run_with_orm(settings, seed)
-
-
-def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
-    import os
-
-    import uvicorn
-
-    from portal.config import load_settings
-
-    settings = load_settings()
-    seed_if_empty(settings, args.lang, out)
-    host = args.host
-    shown = f"[{host}]" if ":" in host else host
-    out.write(say("serving", args.lang, url=f"http://{shown}:{args.port}/") + "\n")
-    out.flush()
-    from portal.ops.logs import log_config
-
-    workers = max(1, args.workers)
-    if workers > 1 or os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        _metrics_dir(settings)
-    # Every worker builds its own app from the same import string, reading the settings
-    # as this process did (environment, then .env); uvicorn needs one for workers > 1.
-    uvicorn.run(
-        "portal.app:create_app", factory=True, workers=workers, host=host, port=args.port,
-        loop=args.loop, http=args.http,  # auto: uvloop and httptools (uvicorn[standard])
-        log_level="info", proxy_headers=True, timeout_graceful_shutdown=10,
-        log_config=log_config(settings.log_format),  # tokens in /verifikasi/…, /atur-sandi/…, ?k= are masked
-        access_log=settings.log_format != "json",  # json: the portal's own access line, with duration
-    )  # fmt: skip
-    return 0
-
-
-def _metrics_dir(settings: Settings) -> None:
-    """Prometheus multiprocess mode: every worker writes its counts under one directory,
-    emptied at start (prometheus-client's rule); ``<data_dir>/metrics`` unless set."""
-    import os
-
-    folder = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or settings.data_dir / "metrics")
-    folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob("*.db"):
-        stale.unlink()
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
 
 
 def cmd_reindex(args: argparse.Namespace, out: TextIO) -> int:

@@ -16,329 +16,26 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from portal import __version__
-from portal.versions.mapping import KINDS
-
-JSON = "application/json"
-
-
-def _ref(name: str) -> dict[str, Any]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _t(kind: str, *, nullable: bool = False) -> dict[str, Any]:
-    return {"type": kind, "nullable": True} if nullable else {"type": kind}
-
-
-STR, INT, NUM, BOOL = _t("string"), _t("integer"), _t("number"), _t("boolean")
-STR_N, INT_N, NUM_N = _t("string", nullable=True), _t("integer", nullable=True), _t("number", nullable=True)
-
-
-def _obj(properties: dict[str, Any], *, nullable: bool = False) -> dict[str, Any]:
-    """An object with these keys, all required (handlers always write every key)."""
-    out: dict[str, Any] = {"type": "object", "properties": properties, "required": list(properties)}
-    if nullable:
-        out["nullable"] = True
-    return out
-
-
-def _list(items: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "array", "items": items}
-
-
-_COUNTS = _obj(dict.fromkeys(KINDS, INT))
-
-SCHEMAS: dict[str, dict[str, Any]] = {
-    "Error": _obj(
-        {"error": {**_obj({"status": INT}), "properties": {"status": INT, "title": STR, "message": STR}}}
-    ),
-    "Konsultasi": _obj(
-        {"buka": STR, "tutup": STR, "status": {"type": "string", "enum": ["akan", "buka", "tutup"]}}
-    ),
-    "Version": _obj(
-        {
-            "versi": STR,
-            "sequence": INT,
-            "label": STR,
-            "tanggal": STR,
-            "tahap": STR,
-            "status": STR,
-            "pasal_count": INT,
-            "konsultasi": {**_ref("Konsultasi"), "nullable": True},
-            "earlier_windows": {"type": "object"},
-            "checksum": STR,
-            "published_at": STR,
-            "published_by": STR_N,
-            "url": STR,
-            "json_url": STR,
-        }
-    ),
-    "Regulation": _obj(
-        {
-            "slug": STR,
-            "title": STR,
-            "jenis": STR,
-            "daerah": STR,
-            "tentang": STR,
-            "pembentuk": STR,
-            "pemrakarsa": STR_N,
-            "url": STR,
-            "versions": _list(_ref("Version")),
-        }
-    ),
-    "Node": _obj(
-        {
-            "kind": STR,
-            "path": STR,
-            "number": STR_N,
-            "heading": STR_N,
-            "text": STR,
-            "marker": STR_N,
-            "line": INT,
-            "lineage": STR_N,
-            "children": _list(_ref("Node")),
-        }
-    ),
-    "Meta": {
-        "type": "object",
-        "properties": {
-            "slug": STR,
-            "versi": STR,
-            "label": STR,
-            "tanggal": STR,
-            "jenis": STR,
-            "daerah": STR,
-            "tentang": STR,
-            "pembentuk": STR,
-            "tahap": STR,
-            "nomor": {"nullable": True},
-            "tahun": {"nullable": True},
-            "judul": STR,
-        },
-        "required": ["slug", "versi", "label", "tanggal", "jenis", "tentang"],
-    },
-    "VersionRef": _obj({"slug": STR, "versi": STR, "label": STR, "tanggal": STR}),
-    "RegulationRef": {
-        **_obj({"slug": STR, "url": STR}),
-        "properties": {"slug": STR, "url": STR, "title": STR},
-    },
-    "Mapping": _obj(
-        {"old": STR_N, "new": STR_N, "kind": {"type": "string", "enum": list(KINDS)}, "score": NUM}
-    ),
-    "Pieces": {
-        "type": "array",
-        "nullable": True,
-        "description": "a word diff: [operation, text] pairs",
-        "items": {"type": "array", "items": STR, "minItems": 2, "maxItems": 2},
-    },
-    "Summary": _obj(
-        {
-            "counts": _COUNTS,
-            "per_bab": _list(_obj({"path": STR, "title": STR, "counts": _COUNTS})),
-        }
-    ),
-    "Comment": {
-        **_obj(
-            {
-                "number": STR,
-                "versi": STR_N,
-                "path": STR_N,
-                "status": STR,
-                "hidden_reason": STR_N,
-                "position": STR,
-                "category": STR,
-                "verified": BOOL,
-                "region": STR_N,
-                "author": STR_N,
-                "body": STR_N,
-                "replacement": STR_N,
-                "campaign_size": INT_N,
-                "created_at": STR,
-                "attachment": BOOL,
-                "responses": _list(
-                    _obj(
-                        {
-                            "disposition": STR,
-                            "reason": STR,
-                            "new_versi": STR_N,
-                            "new_path": STR_N,
-                            "created_at": STR,
-                        }
-                    )
-                ),
-                "replies": _list(
-                    _obj({"number": STR, "author": STR_N, "verified": BOOL, "body": STR_N, "created_at": STR})
-                ),
-            }
-        ),
-    },
-    "Figures": _obj(
-        {
-            "versi": STR,
-            "total": INT,
-            "answered": INT,
-            "answered_share": NUM_N,
-            "median_days_to_answer": NUM_N,
-            "verified": INT,
-            "declared": INT,
-            "by_category": _list(_obj({"key": STR, "n": INT, "verified": INT, "declared": INT})),
-            "by_region": _list(_obj({"key": STR, "n": INT})),
-            "by_position": _list(_obj({"key": STR, "n": INT})),
-            "most_commented": _list(_obj({"path": STR_N, "label": STR, "n": INT})),
-            "generated_at": STR,
-        }
-    ),
-    "Check": {"type": "object", "properties": {"status": STR}, "required": ["status"]},
-}
-
-_THREAD = _obj(
-    {
-        "regulation": _ref("RegulationRef"),
-        "versi": STR,
-        "path": STR_N,
-        "consultation": _obj(
-            {"state": STR, "buka": STR_N, "tutup": STR_N, "anonymous_allowed": BOOL, "moderation": STR}
-        ),
-        "total": INT,
-        "page": INT,
-        "pages": INT,
-        "comments": _list(_ref("Comment")),
-        "deleted_provisions_total": INT,
-        "deleted_provisions": _list({"type": "object"}),
-    }
+from portal.web.api_schemas import (
+    COMPARISON,
+    DRAFT,
+    HISTORY,
+    JSON,
+    MATRIKS,
+    OPENAPI,
+    PROVISION_PAGE,
+    READY,
+    SCHEMAS,
+    SEARCH,
+    SEARCH_REFUSED,
+    STR,
+    STR_N,
+    THREAD,
+    VERSION_PAGE,
+    array_of,
+    obj,
+    schema_ref,
 )
-_VERSION_PAGE = _obj(
-    {
-        "regulation": {**_ref("RegulationRef")},
-        "version": {"allOf": [_ref("Version"), {"type": "object", "properties": {"closed_by": STR_N}}]},
-        "comments": _obj(
-            {"url": STR, "on_version": INT, "by_path": {"type": "object", "additionalProperties": INT}}
-        ),
-        "meta": _ref("Meta"),
-        "children": _list(_ref("Node")),
-    }
-)
-_PROVISION_PAGE = _obj(
-    {
-        "regulation": _ref("RegulationRef"),
-        "version": _ref("Version"),
-        "citation": STR,
-        "url": STR,
-        "breadcrumb": _list(_obj({"kind": STR, "path": STR, "label": STR})),
-        "node": _ref("Node"),
-    }
-)
-_COMPARISON = _obj(
-    {
-        "old": _ref("VersionRef"),
-        "new": _ref("VersionRef"),
-        "summary": _ref("Summary"),
-        "alignment": _list(_ref("Mapping")),
-        "references": _list(_obj({"path": STR, "text": STR, "problem": STR, "suggestion": STR_N})),
-        "diffs": _list({"allOf": [_ref("Mapping"), _obj({"pieces": _ref("Pieces")})]}),
-    }
-)
-_MATRIKS = _obj(
-    {
-        "old": _ref("VersionRef"),
-        "new": _ref("VersionRef"),
-        "rows": _list(
-            _obj(
-                {
-                    "no": INT,
-                    "semula": _obj({"label": STR_N, "text": STR}),
-                    "baru": _obj({"label": STR_N, "text": STR}),
-                    "keterangan": STR,
-                }
-            )
-        ),
-    }
-)
-_HISTORY = _obj(
-    {
-        "regulation": _ref("RegulationRef"),
-        "path": STR,
-        "versi": STR,
-        "history": _list(
-            _obj(
-                {
-                    "versi": STR,
-                    "label": STR,
-                    "tanggal": STR,
-                    "path": STR_N,
-                    "citation": STR_N,
-                    "text": STR_N,
-                    "url": STR_N,
-                    "changed": BOOL,
-                    "pieces": _ref("Pieces"),
-                }
-            )
-        ),
-    }
-)
-_FACETS = {"type": "object", "additionalProperties": _list({"type": "object"})}
-_SEARCH = _obj(
-    {
-        "query": STR,
-        "all_versions": BOOL,
-        "total": INT,
-        "page": INT,
-        "pages": INT,
-        "results": _list(
-            {
-                "type": "object",
-                "properties": {
-                    "type": {"type": "string", "enum": ["ketentuan", "komentar", "jawaban"]},
-                    "slug": STR,
-                    "versi": STR,
-                    "path": STR,
-                    "kind": STR,
-                    "kind_label": STR,
-                    "number": STR,
-                    "title": STR,
-                    "snippet": STR,
-                    "score": NUM,
-                },
-                "required": ["type", "slug", "versi", "path", "title", "snippet", "score"],
-            }
-        ),
-        "facets": _FACETS,
-        "facet_names": {"type": "object", "additionalProperties": STR},
-        "suggestion": {"nullable": True},
-        "citation": {"nullable": True},
-        "comment": {"nullable": True},
-        "error": {"nullable": True},
-        "message": {"nullable": True},
-    }
-)
-_SEARCH_REFUSED = {
-    **_SEARCH,
-    "properties": {**_SEARCH["properties"], "error": STR, "message": STR},
-}
-_DRAFT = _obj(
-    {
-        "id": INT,
-        "slug": STR,
-        "versi": STR,
-        "status": STR,
-        "revision": INT,
-        "valid": BOOL,
-        "problems": _list({"type": "object"}),
-        "findings": _list({"type": "object"}),
-        "previous": STR_N,
-        "alignment": {**_list(_ref("Mapping")), "nullable": True},
-        "summary": {**_ref("Summary"), "nullable": True},
-        "corrections": _list(_obj({"id": INT, "old": STR_N, "new": STR_N, "note": STR, "applied": BOOL})),
-        "version_url": STR_N,
-    }
-)
-_READY = _obj(
-    {"status": STR, "failed": _list(STR), "checks": {"type": "object", "additionalProperties": _ref("Check")}}
-)
-_OPENAPI = {
-    "type": "object",
-    "properties": {"openapi": STR, "paths": {"type": "object"}},
-    "required": ["openapi"],
-}
 
 
 def _param(name: str, description: str, example: str) -> dict[str, Any]:
@@ -381,9 +78,12 @@ def _op(
         responses["200"] = {"description": "ready", "content": {JSON: {"schema": schema}}}
     denied = {"api": ("401", "403"), "session": ("403",)}.get(auth or "", ())
     for status in denied:
-        responses[status] = {"description": _ERRORS[status], "content": {JSON: {"schema": _ref("Error")}}}
+        responses[status] = {
+            "description": _ERRORS[status],
+            "content": {JSON: {"schema": schema_ref("Error")}},
+        }
     for status in errors:  # the operation's own refusals: its body when it has one, else an Error
-        body = error_schema or _ref("Error")
+        body = error_schema or schema_ref("Error")
         responses[status] = {"description": _ERRORS[status], "content": {JSON: {"schema": body}}}
     if auth == "session":  # a staff page's twin: without a session, to the login page
         responses["303"] = {"description": "no session: redirected to /masuk?next=…"}
@@ -407,7 +107,7 @@ _ERRORS = {
 PATHS: dict[str, dict[str, Any]] = {
     "/.json": _op(
         "Regulations with their versions",
-        _obj({"regulations": _list(_ref("Regulation"))}),
+        obj({"regulations": array_of(schema_ref("Regulation"))}),
         [],
         route="index_json",
         pages=("index",),
@@ -415,90 +115,90 @@ PATHS: dict[str, dict[str, Any]] = {
     ),
     "/index.json": _op(
         "The same as /.json",
-        _obj({"regulations": _list(_ref("Regulation"))}),
+        obj({"regulations": array_of(schema_ref("Regulation"))}),
         [],
         route="index_json_alias",
         errors=(),
     ),
     "/r/{slug}.json": _op(
         "One regulation and its versions",
-        _ref("Regulation"),
+        schema_ref("Regulation"),
         [SLUG],
         route="regulation",
         pages=("regulation",),
     ),
     "/r/{slug}/{versi}.json": _op(
         "One version: metadata, comment counts and the tree of provisions",
-        _VERSION_PAGE,
+        VERSION_PAGE,
         [SLUG, VERSI],
         route="version",
         pages=("version",),
     ),
     "/r/{slug}/{versi}/{path}.json": _op(
         "One provision with its citation and breadcrumb",
-        _PROVISION_PAGE,
+        PROVISION_PAGE,
         [SLUG, VERSI, PATH],
         route="provision",
         pages=("provision",),
     ),
     "/r/{slug}/{versi}/{path}/riwayat.json": _op(
         "A provision through every version of its regulation",
-        _HISTORY,
+        HISTORY,
         [SLUG, VERSI, PATH],
         route="history_json",
         pages=("history",),
     ),
     "/r/{slug}/{versi}/komentar.json": _op(
         "The comments on a version as a whole",
-        _THREAD,
+        THREAD,
         [SLUG, VERSI],
         route="version_comments_json",
         pages=("version_comments",),
     ),
     "/r/{slug}/{versi}/{path}/komentar.json": _op(
         "The comments on one provision",
-        _THREAD,
+        THREAD,
         [SLUG, VERSI, PATH],
         route="provision_comments_json",
         pages=("provision_comments",),
     ),
     "/r/{slug}/{versi}/komentar/ekspor.json": _op(
         "Every public comment of a version (a download, streamed)",
-        _obj({"versi": STR, "comments": _list(_ref("Comment"))}),
+        obj({"versi": STR, "comments": array_of(schema_ref("Comment"))}),
         [SLUG, VERSI],
         route="comments_export_json",
     ),
     "/r/{slug}/{versi}/akuntabilitas.json": _op(
         "The consultation in figures",
-        _ref("Figures"),
+        schema_ref("Figures"),
         [SLUG, VERSI],
         route="accountability_json",
         pages=("accountability",),
     ),
     "/r/{slug}/{versi}/laporan.json": _op(
         "The consultation report: the figures, the period and the answers per provision",
-        {"allOf": [_ref("Figures"), _obj({"period": STR, "matrix": _list({"type": "object"})})]},
+        {"allOf": [schema_ref("Figures"), obj({"period": STR, "matrix": array_of({"type": "object"})})]},
         [SLUG, VERSI],
         route="report_json",
         pages=("report",),
     ),
     "/r/{slug}/banding/{pair}.json": _op(
         "A comparison of two versions: summary, alignment, word diffs, reference problems",
-        _COMPARISON,
+        COMPARISON,
         [SLUG, PAIR],
         route="compare",
         pages=("compare",),
     ),
     "/r/{slug}/banding/{pair}/matriks.json": _op(
         "The matriks perubahan of two versions",
-        _MATRIKS,
+        MATRIKS,
         [SLUG, PAIR],
         route="compare_sub",
         pages=("compare_sub",),
     ),
     "/cari.json": _op(
         "Search provisions, comments and answers",
-        _SEARCH,
+        SEARCH,
         QUERY,
         route="search_json",
         pages=("search",),
@@ -506,11 +206,11 @@ PATHS: dict[str, dict[str, Any]] = {
         # A refused or unanswered search is the search page's own body: the query kept,
         # no results, ``error`` its reason (e.g. "fuzzy_short") and ``message`` in words;
         # a full pool of slow work before the search starts answers the usual Error.
-        error_schema={"anyOf": [_SEARCH_REFUSED, _ref("Error")]},
+        error_schema={"anyOf": [SEARCH_REFUSED, schema_ref("Error")]},
     ),
     "/akun.json": _op(
         "The signed-in account",
-        _obj({"email": STR, "name": STR, "role": STR, "organisation": STR_N}),
+        obj({"email": STR, "name": STR, "role": STR, "organisation": STR_N}),
         [],
         route="account_json",
         pages=("account",),
@@ -519,17 +219,17 @@ PATHS: dict[str, dict[str, Any]] = {
     ),
     "/kelola/draf/{draft_id}.json": _op(
         "A working draft: its check, and its comparison with the latest version",
-        _DRAFT,
+        DRAFT,
         [DRAFT_ID],
         route="draft",
         pages=("draft",),
         auth="session",
     ),
-    "/api/openapi.json": _op("This description", _OPENAPI, [], route="openapi", errors=()),
-    "/healthz": _op("The process is up", _obj({"status": STR}), [], route="healthz", errors=()),
+    "/api/openapi.json": _op("This description", OPENAPI, [], route="openapi", errors=()),
+    "/healthz": _op("The process is up", obj({"status": STR}), [], route="healthz", errors=()),
     "/readyz": _op(
         "The database, index, outbox, mail and disk are fine (503 if not)",
-        _READY,
+        READY,
         [],
         route="readyz",
         errors=(),
