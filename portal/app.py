@@ -30,6 +30,7 @@ from portal.exports import views as export_views
 from portal.exports.pdfs import PdfStore
 from portal.mail import outbox as mail_outbox
 from portal.ops import health, metrics
+from portal.ops.logs import ThreadedLogWriters
 from portal.ops.middleware import RequestMiddleware
 from portal.search import indexer as search_indexer
 from portal.search import views as search_views
@@ -68,11 +69,14 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if manage_orm:
             async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+                log_writers = ThreadedLogWriters()  # the access lines, off the event loop
+                separate = settings.jobs == "separate"  # `portal jobs` indexes and sends mail
                 workers = [
-                    asyncio.create_task(mail_worker(settings)),
-                    asyncio.create_task(search_indexer.worker(app.state.search)),
+                    asyncio.create_task(search_indexer.worker(app.state.search, write=not separate)),
                     asyncio.create_task(app.state.pdfs.worker()),  # PDFs of published versions
                 ]
+                if not separate:
+                    workers.append(asyncio.create_task(mail_worker(settings)))
                 try:
                     yield
                 finally:
@@ -81,6 +85,7 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
                     app.state.search.close()
                     app.state.pdfs.cancel()
                     app.state.executors.shutdown()
+                    log_writers.stop()
         else:
             yield
 

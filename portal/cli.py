@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 from portal.commands.arguments import N_, language_of, parser_class
 from portal.commands.files import cmd_check, cmd_diff, cmd_export, cmd_lint, cmd_parse, read_file
+from portal.commands.jobs import cmd_jobs
 from portal.commands.messages import say
 from portal.commands.serve import cmd_serve
 from portal.document import DraftError, parse
@@ -345,6 +346,19 @@ def build_parser(lang: str = "id") -> argparse.ArgumentParser:
         help=N_("pause before each commit, in seconds (for crash drills)"),
     )
     index_cmd.set_defaults(handler=cmd_index)
+
+    jobs = add(
+        "jobs",
+        N_(
+            "run the search indexer and the mail sender of this host (portal serve starts it beside its workers)"
+        ),
+    )
+    jobs.add_argument(
+        "--watch-parent",
+        action="store_true",
+        help=N_("end when the process that started this one ends"),
+    )
+    jobs.set_defaults(handler=cmd_jobs)
 
     mail = add("mail", N_("deliver the mail waiting in the outbox"))
     mail_sub = mail.add_subparsers(dest="action", required=True, metavar="ACTION")

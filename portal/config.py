@@ -46,6 +46,7 @@ SETTINGS: dict[str, str] = {
     "PORTAL_LOG_FORMAT": "text",
     "PORTAL_METRICS_TOKEN": "",
     "PORTAL_READY_MIN_FREE_MB": "200",
+    "PORTAL_JOBS": "workers",
 }
 
 
@@ -83,6 +84,9 @@ class Settings:
     log_format: str = "text"  # "json": one JSON object per log line (portal/ops/logs.py)
     metrics_token: str = ""  # /metrics answers only a Bearer of this token (404 when empty)
     ready_min_free_mb: int = 200  # /readyz fails when the data directory has less free space
+    # Who indexes and sends mail: "workers" (every web worker takes part) or "separate"
+    # (`portal jobs` does; `portal serve` starts it and sets this for its workers).
+    jobs: str = "workers"
 
     @property
     def ledger_dir(self) -> Path:
@@ -164,6 +168,7 @@ def load_settings(env_file: str | Path | None = ".env", **overrides: str) -> Set
         log_format="json" if get("PORTAL_LOG_FORMAT", "text").strip().lower() == "json" else "text",
         metrics_token=get("PORTAL_METRICS_TOKEN", "").strip(),
         ready_min_free_mb=max(0, int(get("PORTAL_READY_MIN_FREE_MB", "200"))),
+        jobs="separate" if get("PORTAL_JOBS", "workers").strip().lower() == "separate" else "workers",
     )
 
 

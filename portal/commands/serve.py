@@ -31,8 +31,6 @@ def seed_if_empty(settings: Settings, lang: str, out: TextIO) -> None:
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     import os
 
-    import uvicorn
-
     from portal.config import load_settings
 
     settings = load_settings()
@@ -41,11 +39,28 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     shown = f"[{host}]" if ":" in host else host
     out.write(say("serving", args.lang, url=f"http://{shown}:{args.port}/") + "\n")
     out.flush()
-    from portal.ops.logs import log_config
-
     workers = max(1, args.workers)
     if workers > 1 or os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         _metrics_dir(settings)
+    # The indexer and the mail sender in a process of their own (portal/commands/jobs.py);
+    # the workers, reading the same environment, leave that work to it.
+    from portal.commands.jobs import JobsProcess
+
+    os.environ["PORTAL_JOBS"] = "separate"
+    jobs = JobsProcess(dict(os.environ))
+    jobs.start()
+    try:
+        _run(args, settings, workers, host)
+    finally:
+        jobs.stop()
+    return 0
+
+
+def _run(args: argparse.Namespace, settings: Settings, workers: int, host: str) -> None:
+    import uvicorn
+
+    from portal.ops.logs import log_config
+
     # Every worker builds its own app from the same import string, reading the settings
     # as this process did (environment, then .env); uvicorn needs one for workers > 1.
     uvicorn.run(
@@ -55,7 +70,6 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
         log_config=log_config(settings.log_format),  # tokens in /verifikasi/…, /atur-sandi/…, ?k= are masked
         access_log=settings.log_format != "json",  # json: the portal's own access line, with duration
     )  # fmt: skip
-    return 0
 
 
 def _metrics_dir(settings: Settings) -> None:

@@ -77,6 +77,11 @@ class NumberLedger:
                 self._floors[prefix] = self.marks().get(prefix, 0)
             return self._floors[prefix]
 
+    def known_floor(self, prefix: str) -> int | None:
+        """``floor`` when this process has read it already (no file to read), else None."""
+        with self._lock:
+            return self._floors.get(prefix)
+
     def record(self, marks: dict[str, int]) -> None:
         """Append ``marks`` durably (fsync) before the numbers are acknowledged."""
         if not marks:

@@ -88,18 +88,26 @@ class CommentWriter:
 
 async def _refuse_over_limits(batch: list[Pending]) -> list[Pending]:
     """Rate limits per address and person, and the cap per provision: two queries for
-    the whole batch; earlier items of the batch count for later ones."""
+    the whole batch (the first also finds the submissions stored already); earlier items
+    of the batch count for later ones."""
     since = min(item.since for item in batch)
     ips = {item.fields["ip_hash"] for item in batch}
     emails = {item.person[1] for item in batch if item.person[0] == "email"}
     authors = {item.person[1] for item in batch if item.person[0] == "author"}
+    keys = [item.fields["submission_key"] for item in batch]
     who = Q(ip_hash__in=ips) | Q(email__in=emails) | Q(author_id__in=authors or {0})
-    recent = await Comment.filter(who, created_at__gte=since).values_list(
-        "ip_hash", "author_id", "email", "created_at"
+    rows = await Comment.filter(Q(who, created_at__gte=since) | Q(submission_key__in=keys)).values_list(
+        "ip_hash", "author_id", "email", "created_at", "submission_key"
     )
     by_address: Counter[str] = Counter()
     by_person: Counter[tuple[str, Any]] = Counter()
-    for ip_hash, author_id, email, _ in recent:
+    seen: set[str] = set()
+    wanted = set(keys)
+    for ip_hash, author_id, email, created_at, submission_key in rows:
+        if submission_key in wanted:
+            seen.add(submission_key)
+        if created_at < since or not (ip_hash in ips or email in emails or author_id in authors):
+            continue  # found by its key only
         by_address[ip_hash] += 1
         by_person[("author", author_id) if author_id else ("email", email)] += 1
     versions = {item.fields["version_id"] for item in batch}
@@ -114,8 +122,6 @@ async def _refuse_over_limits(batch: list[Pending]) -> list[Pending]:
     on_provision: Counter[tuple[int, str, tuple[str, Any]]] = Counter()
     for version_id, path, author_id, email, n in rows:
         on_provision[(version_id, path, ("author", author_id) if author_id else ("email", email))] += int(n)
-    keys = [item.fields["submission_key"] for item in batch]
-    seen = set(await Comment.filter(submission_key__in=keys).values_list("submission_key", flat=True))
     accepted: list[Pending] = []
     for item in batch:
         if item.fields["submission_key"] in seen:  # a repeat: it will get the stored comment
@@ -146,38 +152,42 @@ def _marks(connection: BaseDBAsyncClient, count: int) -> list[str]:
 
 async def _numbers(
     connection: BaseDBAsyncClient, batch: list[Pending], ledger: NumberLedger | None = None
-) -> list[str]:
+) -> tuple[list[str], asyncio.Task[None] | None]:
     """Tracking numbers from one counter per prefix (regulation and year), in the batch's
     transaction: a batch that fails gives no number away. With a ``ledger``, a counter
     starts at no less than the ledger's mark (a database restored from an older backup
     never gives an acknowledged number again), and the batch's last numbers are recorded
-    in it before the transaction commits (``numbers.py``)."""
+    in it before the transaction commits (``numbers.py``): the second value is that
+    recording, started at once in a thread; the caller awaits it before committing, so
+    its fsync runs while the batch's other statements do."""
     wanted = Counter(item.prefix for item in batch)
     mark, mark2, mark3 = _marks(connection, 3)
     greatest = "GREATEST" if connection.capabilities.dialect == "postgres" else "MAX"
     last: dict[str, int] = {}
     for prefix, count in sorted(wanted.items()):
-        if not await CommentCounter.exists(name=prefix):
+        floor = 0
+        if ledger:
+            known = ledger.known_floor(prefix)  # read once per process, then kept
+            floor = known if known is not None else await asyncio.to_thread(ledger.floor, prefix)
+        update = f"UPDATE comment_counter SET value = {greatest}(value, {mark}) + {mark2} WHERE name = {mark3} RETURNING value"  # noqa: S608 - placeholders only
+        rows = await connection.execute_query_dict(update, [floor, count, prefix])
+        if not rows:  # the prefix's first number
             # Start after the highest number already given under this prefix (numbers are
             # zero-padded, so the text order is the number order).
             highest = await Comment.filter(number__startswith=f"{prefix}-").order_by("-number").first()
             start = int(highest.number.rsplit("-", 1)[1]) if highest else 0
             await CommentCounter.get_or_create(name=prefix, defaults={"value": start})
-        floor = await asyncio.to_thread(ledger.floor, prefix) if ledger else 0
-        rows = await connection.execute_query_dict(
-            f"UPDATE comment_counter SET value = {greatest}(value, {mark}) + {mark2} WHERE name = {mark3} RETURNING value",  # noqa: S608 - placeholders only
-            [floor, count, prefix],
-        )
+            rows = await connection.execute_query_dict(update, [floor, count, prefix])
         last[prefix] = int(rows[0]["value"]) - count
+    recording = None
     if ledger:  # durable before anything is acknowledged; a failure fails the batch
-        await asyncio.to_thread(
-            ledger.record, {prefix: value + wanted[prefix] for prefix, value in last.items()}
-        )
+        marks = {prefix: value + wanted[prefix] for prefix, value in last.items()}
+        recording = asyncio.get_running_loop().create_task(asyncio.to_thread(ledger.record, marks))
     out: list[str] = []
     for item in batch:
         last[item.prefix] += 1
         out.append(f"{item.prefix}-{last[item.prefix]:06d}")
-    return out
+    return out, recording
 
 
 # The limits are counted from the stored comments, then the batch is inserted: two
@@ -201,32 +211,44 @@ async def store(batch: list[Pending], ledger: NumberLedger | None = None) -> Non
         batch = await _refuse_over_limits(batch)
         if not batch:
             return
-        numbers = await _numbers(connection, batch, ledger)
-        await Comment.bulk_create(
-            [Comment(number=number, **item.fields) for item, number in zip(batch, numbers, strict=True)],
-            ignore_conflicts=True,  # a submission key already stored: the earlier comment stands
-        )
-        keys = [item.fields["submission_key"] for item in batch]
-        stored = {c.submission_key: c for c in await Comment.filter(submission_key__in=keys)}
-        if len(stored) != len(set(keys)):  # a conflict other than a repeated key: refuse the batch whole
-            raise RuntimeError("comments of the batch were not stored; nothing was acknowledged")
-        created = [(item, stored[item.fields["submission_key"]]) for item in batch]
-        fresh = [(item, c) for item, c in created if c.receipt_hash == item.receipt_hash]
-        await search_outbox.note("comment", [c.id for _, c in fresh], connection)
-        await _campaigns(connection, [c for item, c in fresh if not item.is_reply and c.signature])
-        await MailMessage.bulk_create(
-            [
-                MailMessage(
-                    **dict(zip(("to", "subject", "body"), item.mail(c.number), strict=True)),
-                    next_attempt_at=dt.datetime.now(dt.UTC),
-                )
-                for item, c in fresh
-                if item.fields["email"]
-            ]
-        )
+        numbers, recording = await _numbers(connection, batch, ledger)
+        try:
+            created = await _insert(connection, batch, numbers)
+        finally:
+            if recording is not None:
+                await recording  # the ledger holds the numbers before the commit
     for item, comment in created:
         if not item.future.done():
             item.future.set_result((comment, comment.receipt_hash == item.receipt_hash))
+
+
+async def _insert(
+    connection: BaseDBAsyncClient, batch: list[Pending], numbers: list[str]
+) -> list[tuple[Pending, Comment]]:
+    """The batch's comments, their notes for the indexer, campaigns and receipt mail."""
+    await Comment.bulk_create(
+        [Comment(number=number, **item.fields) for item, number in zip(batch, numbers, strict=True)],
+        ignore_conflicts=True,  # a submission key already stored: the earlier comment stands
+    )
+    keys = [item.fields["submission_key"] for item in batch]
+    stored = {c.submission_key: c for c in await Comment.filter(submission_key__in=keys)}
+    if len(stored) != len(set(keys)):  # a conflict other than a repeated key: refuse the batch whole
+        raise RuntimeError("comments of the batch were not stored; nothing was acknowledged")
+    created = [(item, stored[item.fields["submission_key"]]) for item in batch]
+    fresh = [(item, c) for item, c in created if c.receipt_hash == item.receipt_hash]
+    await search_outbox.note("comment", [c.id for _, c in fresh], connection)
+    await _campaigns(connection, [c for item, c in fresh if not item.is_reply and c.signature])
+    await MailMessage.bulk_create(
+        [
+            MailMessage(
+                **dict(zip(("to", "subject", "body"), item.mail(c.number), strict=True)),
+                next_attempt_at=dt.datetime.now(dt.UTC),
+            )
+            for item, c in fresh
+            if item.fields["email"]
+        ]
+    )
+    return created
 
 
 async def _campaigns(connection: BaseDBAsyncClient, comments: list[Comment]) -> None:

@@ -284,14 +284,16 @@ async def catch_up(search: SearchIndex, batch: int = BATCH, pause: float = 0.0) 
     return done
 
 
-async def worker(search: SearchIndex, every: float = 0.5) -> None:
-    """The indexer inside ``portal serve``: whichever worker holds the lock applies the
-    outbox every ``every`` seconds (and rebuilds a damaged index); the others find the
-    lock taken and only read what the database says the index is."""
+async def worker(search: SearchIndex, every: float = 0.5, *, write: bool = True) -> None:
+    """The indexer of a process: whichever process holds the lock applies the outbox
+    every ``every`` seconds (and rebuilds a damaged index); the others find the lock taken
+    and only read what the database says the index is. ``write=False`` (a web worker
+    beside ``portal jobs``): only read it."""
     while True:
         try:
             await load_state(search)
-            await catch_up(search)
+            if write:
+                await catch_up(search)
         except Exception:  # the worker must outlive any one bad batch (it stays in the outbox)
             log.exception("search indexing round failed")
         await asyncio.sleep(every)

@@ -121,6 +121,7 @@ class CachedVersion:
     # and its provision pages, kept by ETag.
     bodies: BodyStore = field(default_factory=lambda: BodyStore(24))  # 8 pages, plain, br and gzip
     provision_bodies: BodyStore = field(default_factory=lambda: BodyStore(1536))
+    _tag: tuple[list[tuple[Any, ...]], str] | None = None
 
     @property
     def stamp(self) -> list[tuple[Any, ...]]:
@@ -133,8 +134,12 @@ class CachedVersion:
 
     @property
     def tag(self) -> str:
-        """A short digest of the stamp, for ETags (a new version changes the pages)."""
-        return hashlib.sha256(repr(self.stamp).encode()).hexdigest()[:8]
+        """A short digest of the stamp, for ETags (a new version changes the pages);
+        digested again only when the stamp changed."""
+        stamp = self.stamp
+        if self._tag is None or self._tag[0] != stamp:
+            self._tag = (stamp, hashlib.sha256(repr(stamp).encode()).hexdigest()[:8])
+        return self._tag[1]
 
     @property
     def latest(self) -> Version | None:
