@@ -84,6 +84,64 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process, all its threads (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
+
+
+def _kind(pid: int, server: int) -> str | None:
+    """What a process is, for the CPU table: the portal's, PostgreSQL's, wrk's."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        owner = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    text = b" ".join(argv).decode(errors="replace")
+    if pid == server:
+        return "portal serve (supervisor)"
+    if "portal jobs" in text:
+        return "portal jobs (indexer, mail)"
+    if "pdf_child" in text:
+        return "PDF renderer"
+    if "multiprocessing" in text or "spawn_main" in text:
+        return "portal web worker"
+    if text.startswith("postgres") or "\nName:\tpostgres" in owner:
+        return "PostgreSQL"
+    if Path(argv[0].decode(errors="replace")).name == "wrk":
+        return "wrk (load)"
+    return None
+
+
+def _cpu_by_kind(server: int) -> dict[int, tuple[str, float]]:
+    found: dict[int, tuple[str, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (kind := _kind(int(entry.name), server)) is not None:
+            found[int(entry.name)] = (kind, _cpu_seconds(int(entry.name)))
+    return found
+
+
+def _cpu_lines(
+    before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]], seconds: float, comments: int
+) -> list[str]:
+    used: dict[str, float] = {}
+    for pid, (kind, cpu) in after.items():
+        used[kind] = used.get(kind, 0.0) + cpu - (before[pid][1] if pid in before else 0.0)
+    total = sum(used.values())
+    rows = [
+        [kind, f"{cpu:.1f}", f"{cpu / seconds:.2f}", f"{1000 * cpu / max(comments, 1):.2f}"]
+        for kind, cpu in sorted(used.items(), key=lambda item: -item[1])
+    ]
+    rows.append(["all", f"{total:.1f}", f"{total / seconds:.2f}", f"{1000 * total / max(comments, 1):.2f}"])
+    return ["", table(["process", "CPU s", "cores", "CPU ms per comment"], rows)]
+
+
 def _acknowledged(data: Path) -> set[str]:
     return {n for f in data.glob("acked.*") for n in f.read_text().split()}
 
@@ -98,6 +156,10 @@ async def _wrk(argv: list[str], env: dict[str, str] | None = None) -> dict[str, 
         raise RuntimeError(f"wrk failed ({process.returncode}): {out.decode()}{err.decode()}")
     data: dict[str, int] = json.loads(line.removeprefix("WRKJSON "))
     return data
+
+
+async def _nothing() -> dict[str, int]:
+    return {}
 
 
 def _row(name: str, data: dict[str, int]) -> list[str]:
@@ -176,8 +238,11 @@ async def run(
             )
             read = asyncio.create_task(
                 _wrk([*wrk, "-t", "1", "-c", str(readers), "-s", str(reader_script), base + PAGE])
+                if readers
+                else _nothing()
             )
             memory: list[tuple[int, dict[int, float]]] = []
+            cpu_before = await asyncio.to_thread(_cpu_by_kind, process.pid)
             started = time.monotonic()
             minute = 0
             while not (post.done() and read.done()):
@@ -186,6 +251,8 @@ async def run(
                     memory.append((minute, _rss_mb(process.pid)))
                     minute += 1
             written, reading = await post, await read
+            cpu_after = await asyncio.to_thread(_cpu_by_kind, process.pid)
+            ran = time.monotonic() - started
             acked = await asyncio.to_thread(_acknowledged, data)
             # Requests wrk had sent when its time ran out are still being stored: count once
             # the intake is quiet and the indexer has caught up, not at once.
@@ -221,11 +288,12 @@ async def run(
         "",
         table(
             ["kind", "per s", "p50 ms", "p95 ms", "p99 ms", "errors"],
-            [_row("comment POST", written), _row("version page", reading)],
+            [_row("comment POST", written), *([_row("version page", reading)] if reading else [])],
         ),
         "",
         f"acknowledged {len(acked)} (wrk counted {written['acknowledged']}), not stored {missing}; "
         f"stored {stored} = searchable {found}: " + ("yes" if not missing and stored == found else "NO"),
+        *_cpu_lines(cpu_before, cpu_after, ran, len(acked)),
     ]
     if memory:
         totals = [(m, sum(each.values())) for m, each in memory]

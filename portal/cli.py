@@ -358,6 +358,12 @@ def build_parser(lang: str = "id") -> argparse.ArgumentParser:
         action="store_true",
         help=N_("end when the process that started this one ends"),
     )
+    jobs.add_argument(
+        "--nice",
+        type=int,
+        default=0,
+        help=N_("lower this process's priority by N (portal serve uses 10: pages come first)"),
+    )
     jobs.set_defaults(handler=cmd_jobs)
 
     mail = add("mail", N_("deliver the mail waiting in the outbox"))

@@ -106,7 +106,7 @@ def test_help_is_english_with_lang_en_wherever_it_stands(capsys: pytest.CaptureF
 
 def test_every_subcommand_help_is_indonesian(capsys: pytest.CaptureFixture[str]) -> None:
     [commands] = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
-    assert len(commands.choices) == 13
+    assert len(commands.choices) == 14
     for name in commands.choices:
         text = help_of(capsys, name, "--help")
         assert text.startswith(f"penggunaan: portal {name} "), name

@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("portal.jobs")
 
 MAIL_EVERY = 0.5  # seconds between looks at the mail outbox (no wake-up crosses processes)
-INDEX_EVERY = 0.5
+INDEX_EVERY = 1.0  # a rush commits the index once a second, in batches of up to INDEX_BATCH
+INDEX_BATCH = 2000
 WATCH_INTERVAL = 0.5
 
 
@@ -52,7 +53,7 @@ async def run_jobs(settings: Settings, stop: asyncio.Event) -> None:
         await ctx.init(config=tortoise_config(settings.database_url))
         tasks = [
             asyncio.create_task(mail_outbox.worker(settings, every=MAIL_EVERY)),
-            asyncio.create_task(indexer.worker(search, every=INDEX_EVERY)),
+            asyncio.create_task(indexer.worker(search, every=INDEX_EVERY, batch=INDEX_BATCH)),
         ]
         try:
             await stop.wait()
@@ -73,6 +74,8 @@ def _watch_parent(parent: int) -> None:
 def cmd_jobs(args: argparse.Namespace, out: TextIO) -> int:
     from portal.config import load_settings
 
+    if args.nice:
+        os.nice(args.nice)
     if args.watch_parent:
         threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     settings = load_settings()
@@ -151,5 +154,9 @@ class JobsProcess:
             self.thread.join(grace)
 
 
+JOBS_NICE = 10  # the web workers come first when the cores are busy; indexing and mail catch up after
+
+
 def _spawn(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "portal", "jobs", "--watch-parent"], env=env)
+    argv = [sys.executable, "-m", "portal", "jobs", "--watch-parent", "--nice", str(JOBS_NICE)]
+    return subprocess.Popen(argv, env=env)  # noqa: S603 - our own interpreter and module

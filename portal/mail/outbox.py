@@ -134,9 +134,11 @@ async def claim(owner: str, limit: int = ROUND, lease: float = LEASE) -> list[Ma
     return [m for m in rows if m.id in mine]
 
 
-async def _still_mine(message: MailMessage, owner: str) -> MailMessage | None:
-    """The row as it is now, if it is still ours to send (redaction blanks it meanwhile)."""
-    return await MailMessage.filter(id=message.id, claimed_by=owner, status="pending").exclude(to="").first()
+async def _still_mine(messages: list[MailMessage], owner: str) -> dict[int, MailMessage]:
+    """The rows as they are now, of those still ours to send (redaction blanks them)."""
+    ids = [message.id for message in messages]
+    rows = await MailMessage.filter(id__in=ids, claimed_by=owner, status="pending").exclude(to="")
+    return {row.id: row for row in rows}
 
 
 async def _sent(ids: list[int], owner: str) -> None:
@@ -160,9 +162,10 @@ async def _failed(message: MailMessage, owner: str, error: BaseException | str) 
 
 async def _fail_all(messages: list[MailMessage], owner: str, error: BaseException) -> int:
     failed = 0
+    current = await _still_mine(messages, owner) if messages else {}
     for message in messages:
-        if (current := await _still_mine(message, owner)) is not None:
-            await _failed(current, owner, error)
+        if message.id in current:
+            await _failed(current[message.id], owner, error)
             failed += 1
     return failed
 
@@ -346,7 +349,9 @@ async def deliver_round(
                 if time.monotonic() - started > budget:
                     await _release(batch[index:], owner)
                     break
-                current = await _still_mine(message, owner)
+                # Looked at again just before it goes: a redaction during the message
+                # before this one must stop it.
+                current = (await _still_mine([message], owner)).get(message.id)
                 if current is None:
                     continue  # redacted (or no longer ours) since the claim: never sent
                 try:

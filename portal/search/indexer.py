@@ -206,8 +206,12 @@ def _write(search: SearchIndex, docs: list[Doc], remove: list[str], pause: float
     try:
         for term in remove:
             writer.delete_by_term("id", term)
+        removed = set(remove)
         for doc in docs:
-            writer.update_document(**doc)
+            if doc["id"] in removed:  # deleted above: no need to look it up again
+                writer.add_document(**doc)
+            else:
+                writer.update_document(**doc)
         if pause:  # crash drills (portal index --slow): the batch is written but not committed
             time.sleep(pause)
     except BaseException:
@@ -279,12 +283,14 @@ async def catch_up(search: SearchIndex, batch: int = BATCH, pause: float = 0.0) 
     with search.writer_lock() as mine:
         if not mine:
             return 0
-        while applied := await apply_outbox(search, batch, pause):
+        while True:
+            applied = await apply_outbox(search, batch, pause)
             done += applied
-    return done
+            if applied < batch:  # all that was waiting: what comes next waits for the next round,
+                return done  # so that a rush makes a few large commits, not many small ones
 
 
-async def worker(search: SearchIndex, every: float = 0.5, *, write: bool = True) -> None:
+async def worker(search: SearchIndex, every: float = 0.5, *, write: bool = True, batch: int = BATCH) -> None:
     """The indexer of a process: whichever process holds the lock applies the outbox
     every ``every`` seconds (and rebuilds a damaged index); the others find the lock taken
     and only read what the database says the index is. ``write=False`` (a web worker
@@ -293,7 +299,7 @@ async def worker(search: SearchIndex, every: float = 0.5, *, write: bool = True)
         try:
             await load_state(search)
             if write:
-                await catch_up(search)
+                await catch_up(search, batch)
         except Exception:  # the worker must outlive any one bad batch (it stays in the outbox)
             log.exception("search indexing round failed")
         await asyncio.sleep(every)
