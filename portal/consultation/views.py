@@ -408,7 +408,8 @@ async def _post(request: Request, cached: CachedVersion, node: Node | None) -> R
         discard_attachment(attachment)
     else:
         COMMENTS_ACCEPTED.inc()
-    request.app.state.comment_counts.forget(cached.version.id)
+    if receipt.created and receipt.comment.status == "terbit" and receipt.comment.parent_id is None:  # type: ignore[attr-defined]
+        request.app.state.comment_counts.add(cached.version.id, receipt.comment.path, receipt.comment.lineage)
     location = f"/tanda-terima/{receipt.comment.number}"
     if receipt.token:
         location += f"?k={receipt.token}"
