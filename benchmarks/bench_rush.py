@@ -44,13 +44,12 @@ import asyncpg
 import httpx
 
 from benchmarks.bench_serve import WRK_SCRIPT, wrk_path
-from benchmarks.common import ROOT, machine_line, table
+from benchmarks.common import ROOT, machine_line, restore_pdfs, table, wait_for_pdfs
 
 HOST = "127.0.0.1"
 THREAD = "/r/jamsos-ketenagakerjaan/v2/pasal-6/ayat-1/komentar"
 PAGE = "/r/jamsos-ketenagakerjaan/v2"
 POST_SCRIPT = Path(__file__).with_name("rush_post.lua")
-PDF_CACHE = Path(tempfile.gettempdir()) / "portal-rush-pdfs"
 
 
 def _free_port() -> int:
@@ -171,16 +170,6 @@ def _row(name: str, data: dict[str, int]) -> list[str]:
     ]  # fmt: skip
 
 
-async def _pdfs_ready(data: Path, versions: int, limit: float = 600) -> None:
-    """Wait until every published version has its two PDFs, then keep them in the cache."""
-    deadline = time.monotonic() + limit
-    while len(list((data / "exports").glob("*.pdf"))) < 2 * versions and time.monotonic() < deadline:  # noqa: ASYNC110
-        await asyncio.sleep(2)
-    PDF_CACHE.mkdir(exist_ok=True)
-    for pdf in (data / "exports").glob("*.pdf"):
-        shutil.copy2(pdf, PDF_CACHE / pdf.name)
-
-
 async def run(
     workers: int, seconds: float, writers: int, readers: int, soak: float, base_url: str
 ) -> list[str]:
@@ -190,8 +179,7 @@ async def run(
     await admin.close()
     url = base_url.rsplit("/", 1)[0] + "/" + name
     data = Path(tempfile.mkdtemp(prefix="portal-rush-"))
-    if PDF_CACHE.is_dir():
-        shutil.copytree(PDF_CACHE, data / "exports")
+    restore_pdfs(data)
     port = _free_port()
     env = {**os.environ, "PORTAL_DATA_DIR": str(data), "PORTAL_DATABASE_URL": url}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
@@ -218,7 +206,8 @@ async def run(
                 "UPDATE version SET konsultasi_buka = CURRENT_DATE - 7, konsultasi_tutup = CURRENT_DATE + 30 "
                 "WHERE versi = 'v2'"
             )
-            await _pdfs_ready(data, int(await db.fetchval("SELECT count(*) FROM version")))
+            versions = int(await db.fetchval("SELECT count(*) FROM version"))
+            await asyncio.to_thread(wait_for_pdfs, data, versions)
             while "Tulis komentar" not in (page := await client.get(THREAD)).text:  # noqa: ASYNC110
                 await asyncio.sleep(0.5)
             token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text)
