@@ -364,7 +364,7 @@ async def receipt_comment(number: str, token: str, settings: Settings) -> Commen
     comment = await Comment.get_or_none(number=number).select_related("version__regulation")
     if comment is None or not token:
         return None
-    if token.startswith("l"):
+    if token.startswith("l") and "." in token:  # a link from /lacak; a receipt token has no "."
         return comment if _lookup_token_valid(comment, token, settings) else None
     if not comment.receipt_hash:
         return None

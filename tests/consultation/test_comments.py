@@ -422,3 +422,32 @@ async def test_concurrent_submissions_are_stored_once_each_with_unique_numbers(
     assert len(stored) == 30
     assert {c.number for c in stored} == numbers
     assert (await Comment.get(submission_key="kunci-00")).email == "orang0@contoh.id"
+
+
+async def test_a_receipt_token_that_begins_with_l_opens_its_receipt(client: httpx.AsyncClient) -> None:
+    """A receipt token is random (``secrets.token_urlsafe``): one in 64 begins with "l",
+    the letter that marks a /lacak link. Such a token must still open its receipt (it was
+    taken for a /lacak link and refused, 404, for 1 receipt in 64)."""
+    import secrets
+
+    import pytest
+
+    tokens = iter(["lXq3" + "A" * 28])  # the receipt token (24 bytes); other tokens as usual
+    real = secrets.token_urlsafe
+    patch = pytest.MonkeyPatch()
+    patch.setattr(
+        secrets, "token_urlsafe", lambda n=None: (next(tokens, None) if n == 24 else None) or real(n)
+    )
+    try:
+        await setup_v2()
+        response = await comment(client)
+    finally:
+        patch.undo()
+    assert response.status_code == 303, response.text
+    location = response.headers["location"]
+    assert location.endswith("?k=lXq3" + "A" * 28)
+    receipt = await client.get(location)
+    assert receipt.status_code == 200
+    stored = await Comment.get(email="warga@contoh.id")
+    assert stored.number in receipt.text
+    assert (await client.get(location[:-1] + "B")).status_code == 404  # a wrong token still fails
