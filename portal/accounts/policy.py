@@ -145,10 +145,6 @@ class Actor:
     role: str
     token_scope: str | None = None
 
-    @property
-    def signed_in(self) -> bool:
-        return self.user_id is not None
-
 
 ANONYMOUS_ACTOR = Actor(None, ANONYMOUS)
 
@@ -158,8 +154,3 @@ def can(actor: Actor, permission: Permission) -> bool:
         return False
     needed = TOKEN_SCOPE_NEEDED.get(permission)
     return actor.token_scope is None or needed is None or actor.token_scope == needed
-
-
-def may_use_route(actor: Actor, route: str) -> bool:
-    rule = ROUTES[route]
-    return rule == "public" or can(actor, rule)

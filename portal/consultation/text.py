@@ -28,10 +28,6 @@ def tracking_prefix(tentang: str, slug: str = "") -> str:
     return letters if len(letters) >= 2 else "KOM"
 
 
-def tracking_number(prefix: str, year: int, sequence: int) -> str:
-    return f"{prefix}-{year}-{sequence:06d}"
-
-
 # -- near duplicates ------------------------------------------------------------------------
 
 SHINGLE = 4  # words per shingle

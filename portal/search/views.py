@@ -55,7 +55,7 @@ WAITING_BROAD = 32  # broad queries waiting for their turn, at most (then 503)
 TURN_SHARE = 0.5  # of the budget a broad query may wait for its turn (then 503)
 MIN_SECONDS = 0.05
 MAX_VERSIONS = 100_000  # versions read for the default scope (names and dates only)
-TRACKING_NUMBER = re.compile(r"[A-Z]{2,5}-\d{4}-\d{6,}")  # ``consultation.text.tracking_number``
+TRACKING_NUMBER = re.compile(r"[A-Z]{2,5}-\d{4}-\d{6,}")  # the numbers ``consultation/writer.py`` gives
 
 
 def broad(q: str) -> bool:

@@ -100,14 +100,3 @@ def old_text(pieces: list[Piece]) -> str:
 
 def new_text(pieces: list[Piece]) -> str:
     return "".join(p.text for p in pieces if p.op != "delete")
-
-
-def changed_share(pieces: list[Piece]) -> float:
-    """The share of words touched by the diff (0 when equal)."""
-    total = changed = 0
-    for piece in pieces:
-        words = len(piece.text.split())
-        total += words
-        if piece.op != "equal":
-            changed += words
-    return changed / total if total else 0.0
