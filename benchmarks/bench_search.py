@@ -89,7 +89,7 @@ from portal.search.bulk import BulkWriter
 from portal.search.documents import Doc, comment_docs, provision_docs
 from portal.search.index import FACETS, SearchIndex
 from portal.search.outbox import note
-from portal.search.service import SearchRequest, _expand, _parser, search
+from portal.search.services import SearchRequest, _expand, _parser, search
 from portal.versions import services
 from portal.versions.models import Provision, Version
 
@@ -738,7 +738,7 @@ def run(args: argparse.Namespace) -> None:
             )
         )  # fmt: skip
         print(
-            "\nportal = portal.search.service.search (parse, synonyms, latest-version filter, 5 facet counts, "
+            "\nportal = portal.search.services.search (parse, synonyms, latest-version filter, 5 facet counts, "
             "snippets of 10 hits); raw = searcher.search(same query, limit=10, same filter), with groupedby "
             "facets on the faceted rows; FTS5 full = count + top 10 by bm25 with snippet() + 5 GROUP BY "
             "counts; FTS5 raw = top 10 by bm25 (+ the GROUP BYs on the faceted rows). Whoosh also matches "

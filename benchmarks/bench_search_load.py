@@ -59,7 +59,7 @@ from portal.db import migrate_database, tortoise_config
 from portal.search import budget, indexer
 from portal.search.bulk import BulkWriter
 from portal.search.index import SearchIndex
-from portal.search.service import SearchRequest, search
+from portal.search.services import SearchRequest, search
 from portal.versions import services
 
 AIM_ATTACKED_MS = 100.0

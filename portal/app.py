@@ -37,8 +37,8 @@ from portal.search import views as search_views
 from portal.search.index import SearchIndex
 from portal.versions import compare_views
 from portal.versions import views as version_views
+from portal.versions.cache import VersionCache
 from portal.versions.compare_views import ComparisonCache
-from portal.versions.views import VersionCache
 from portal.web import errors, lang, openapi
 from portal.web.compression import CompressionMiddleware
 from portal.web.executors import Busy, Executors

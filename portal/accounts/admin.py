@@ -10,9 +10,8 @@ from tortoise.expressions import Q
 
 from portal.accounts import services, verification
 from portal.accounts.models import ROLES, AuditEvent, User, VerificationRequest
-from portal.accounts.views import render
 from portal.accounts.web import client_ip, require
-from portal.web.forms import read_form, text
+from portal.web.forms import read_form, render, text
 from portal.web.params import page_number, row_id
 
 PAGE_SIZE = 50

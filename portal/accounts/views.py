@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from portal.accounts import services, tokens, verification
@@ -23,12 +23,11 @@ from portal.consultation.models import Comment
 from portal.consultation.services import STATUS_NAMES
 from portal.web.forms import (
     cookie_name,
-    csrf_token,
     delete_cookie,
     read_form,
+    render,
     set_cookie,
     text,
-    with_csrf_cookie,
 )
 from portal.web.i18n import Translator
 from portal.web.lang import safe_next
@@ -36,24 +35,6 @@ from portal.web.pages import request_lang
 from portal.web.params import page_number, row_id
 
 REGISTRATION_COOKIE = "daftar"  # the registering browser's proof for its activation link
-
-
-def render(
-    request: Request, template: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any
-) -> Response:
-    """A form page: never cached, with the CSRF token and its cookie."""
-    translator = Translator(request_lang(request))
-    # Who is signed in, for the header: known once the handler asked (``identify``); these
-    # pages are never cached, unlike the public pages (``web/pages.py``), which stay anonymous.
-    identity = getattr(request.state, "identity", None)
-    context.setdefault("viewer", identity[1] if identity else None)
-    html = request.app.state.renderer.render(
-        template, translator, current_path=request.url.path, csrf=csrf_token(request), **context
-    )
-    response = HTMLResponse(
-        html, status_code=status, headers={"cache-control": "no-store", **(headers or {})}
-    )
-    return with_csrf_cookie(request, response)
 
 
 def _keep_proof(request: Request, response: Response, proof: str) -> Response:

@@ -101,11 +101,11 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     if document is None:
         return 1
     if args.format in ("docx", "pdf"):
+        from portal.document.places import ibukota_of
         from portal.exports.official import official_docx
         from portal.exports.pdf import official_pdf
-        from portal.versions.views import IBUKOTA
 
-        city = IBUKOTA.get(document.meta.daerah, "…")
+        city = ibukota_of(document.meta.daerah)
         if args.format == "docx":
             body = official_docx(document, ibukota=city, paper=args.paper, font=args.font)
         else:

@@ -16,7 +16,7 @@ from portal.consultation import threads
 from portal.web.templating import version_url
 
 if TYPE_CHECKING:
-    from portal.versions.views import CachedVersion
+    from portal.versions.cache import CachedVersion
 
 MARKER = re.compile(r"<!--c:([^>]*?)-->")
 

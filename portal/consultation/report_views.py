@@ -17,14 +17,13 @@ from portal.accounts.web import identify
 from portal.consultation import dim, reports, services, threads
 from portal.consultation.models import Comment
 from portal.consultation.models import Response as Answer
-from portal.consultation.views import cached_version
 from portal.document.citations import path_citation
 from portal.exports.tables import add_heading, add_table, new_document, table_docx, table_xlsx, to_bytes
+from portal.versions.cache import CachedVersion, cached_version
 from portal.versions.models import Provision, Version
-from portal.versions.views import CachedVersion, regulation_url
 from portal.web.i18n import Translator
 from portal.web.pages import Page, request_lang, respond
-from portal.web.templating import version_url
+from portal.web.templating import regulation_url, version_url
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

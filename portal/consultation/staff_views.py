@@ -10,17 +10,16 @@ from starlette.routing import Route
 from tortoise.functions import Count
 
 from portal.accounts.labels import CATEGORIES
-from portal.accounts.views import render
 from portal.accounts.web import client_ip, require
 from portal.consultation import moderation, services, threads
 from portal.consultation.errors import Refused
+from portal.consultation.messages import MESSAGES
 from portal.consultation.models import DISPOSITIONS, POSITIONS, Comment
-from portal.consultation.views import MESSAGES
 from portal.document import Document
 from portal.document.citations import ancestors, path_citation
 from portal.versions.models import Version
 from portal.versions.services import version_refs
-from portal.web.forms import read_form, text
+from portal.web.forms import read_form, render, text
 from portal.web.i18n import N_
 from portal.web.pages import request_lang
 

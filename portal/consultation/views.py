@@ -18,7 +18,6 @@ from starlette.routing import Route
 
 from portal.accounts.labels import CATEGORIES
 from portal.accounts.policy import ANONYMOUS_ACTOR, can
-from portal.accounts.views import render
 from portal.accounts.web import client_ip, identify
 from portal.consultation import services, threads
 from portal.consultation.attachments import (
@@ -28,33 +27,22 @@ from portal.consultation.attachments import (
     store_attachment,
 )
 from portal.consultation.errors import Refused
+from portal.consultation.messages import MESSAGES
 from portal.consultation.models import POSITIONS, REGIONS, Comment
 from portal.consultation.services import Submission
 from portal.consultation.threads import ThreadFilter
 from portal.document import Node
 from portal.ops.database import database_unavailable
 from portal.ops.metrics import COMMENTS_ACCEPTED
+from portal.versions.cache import CachedVersion, cached_version
 from portal.versions.diff import word_diff
 from portal.versions.redline import pieces_html
-from portal.versions.views import CachedVersion, regulation_url
 from portal.web import errors as error_pages
 from portal.web import throttle
-from portal.web.forms import MESSAGES as FORM_MESSAGES
-from portal.web.forms import check_csrf, read_form, text
-from portal.web.i18n import N_
+from portal.web.forms import check_csrf, read_form, render, text
 from portal.web.pages import request_lang
 from portal.web.params import page_number
-from portal.web.templating import version_url
-
-MESSAGES = {
-    **FORM_MESSAGES,
-    **services.MESSAGES,
-    "database_unavailable": error_pages.DATABASE_UNAVAILABLE,
-    "attachment_disk_full": N_(
-        "The portal has no room to store this file at the moment: nothing has been sent yet. Send your comment without the file, or try again later."
-    ),
-}
-
+from portal.web.templating import regulation_url, version_url
 
 # -- forms ------------------------------------------------------------------------------------
 
@@ -146,14 +134,6 @@ def _filter(request: Request) -> ThreadFilter:
 
 
 # -- threads ----------------------------------------------------------------------------------
-
-
-async def cached_version(request: Request) -> CachedVersion:
-    versi = request.path_params["versi"]
-    cached: CachedVersion | None = await request.app.state.versions.get(request.path_params["slug"], versi)
-    if cached is None:
-        raise HTTPException(status_code=404)
-    return cached
 
 
 async def provision_thread(request: Request) -> Response:

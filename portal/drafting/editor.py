@@ -19,8 +19,7 @@ from portal.accounts.web import client_ip, require
 from portal.document import DraftError, parse
 from portal.drafting import editing, outline, parts, services
 from portal.drafting.models import DraftRevision, WorkingDraft
-from portal.drafting.services import Refusal, StaleRevision
-from portal.drafting.views import (
+from portal.drafting.pages import (
     conflict_page,
     draft_response,
     draft_url,
@@ -28,6 +27,7 @@ from portal.drafting.views import (
     page,
     read_draft_form,
 )
+from portal.drafting.services import Refusal, StaleRevision
 from portal.versions.diff import Piece, word_diff
 from portal.versions.redline import folded, pieces_html
 from portal.web.forms import text

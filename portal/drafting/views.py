@@ -3,57 +3,33 @@ correct the alignment, publish. Thin: the rules are in ``drafting.services``."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from portal.accounts.views import render
 from portal.accounts.web import client_ip, require
-from portal.consultation.services import today
-from portal.document import Document, Konsultasi, Problem
-from portal.document.citations import path_citation
+from portal.document import Konsultasi, Problem
 from portal.drafting import services
-from portal.drafting.models import DraftRevision, WorkingDraft
+from portal.drafting.models import WorkingDraft
+from portal.drafting.pages import (
+    conflict_page,
+    draft_response,
+    draft_url,
+    find_draft,
+    form_date,
+    page,
+    read_draft_form,
+)
 from portal.drafting.services import Refusal, StaleRevision, Window
-from portal.versions.compare import Change, Comparison
 from portal.versions.models import Version
-from portal.versions.redline import redline_context
 from portal.versions.services import latest_refs
-from portal.web.forms import MESSAGES as FORM_MESSAGES
-from portal.web.forms import read_form, text
-from portal.web.pages import request_lang, split_json
+from portal.web.forms import text
 from portal.web.params import number, row_id
 from portal.web.templating import version_url
 
-MESSAGES = {**FORM_MESSAGES, **services.MESSAGES}
 MAX_UPLOAD = 2 * 1024 * 1024  # bytes of an uploaded .md file
-
-
-def full_labels(document: Document) -> dict[str, str]:
-    """Path → how a drafter cites it ('Pasal 5 ayat (2) huruf b', 'Menimbang huruf c'),
-    for every provision a correction can pair."""
-    return {n.path: path_citation(n.path) for n in document.walk() if n.kind in services.CORRECTABLE}
-
-
-def draft_url(draft: WorkingDraft) -> str:
-    return f"/kelola/draf/{draft.id}"
-
-
-async def find_draft(request: Request) -> tuple[WorkingDraft, bool]:
-    raw, as_json = split_json(request.path_params["draft_id"])
-    draft = await WorkingDraft.get_or_none(id=row_id(raw)) if row_id(raw) else None
-    if draft is None:
-        raise HTTPException(status_code=404)
-    return draft, as_json
-
-
-def page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-    return render(request, template, status=status, messages=MESSAGES, **context)
 
 
 # -- list and create ------------------------------------------------------------------------
@@ -97,10 +73,6 @@ async def _upload_text(form: FormData) -> str | None:
         return None
 
 
-async def read_draft_form(request: Request, *, files: int = 0) -> FormData:
-    return await read_form(request, files=files, max_part_size=services.MAX_SOURCE * 4)
-
-
 async def create(request: Request) -> Response:
     actor, _ = await require(request, "draft.edit")
     form = await read_draft_form(request, files=1)
@@ -138,132 +110,6 @@ async def draft_page(request: Request) -> Response:
     await require(request, "draft.edit")
     draft, as_json = await find_draft(request)
     return await draft_response(request, draft, as_json)
-
-
-async def draft_response(
-    request: Request,
-    draft: WorkingDraft,
-    as_json: bool = False,
-    *,
-    errors: dict[str, list[str]] | None = None,
-    values: dict[str, str] | None = None,
-    base: int | None = None,
-    preview: bool = False,
-    status: int = 200,
-) -> Response:
-    """The draft page; ``base`` is the revision the drafter's form started from, and
-    ``preview`` shows an unsaved text (set on ``draft.source``) with its review."""
-    lang = request_lang(request)
-    review = await services.review(draft)
-    if as_json:
-        return JSONResponse(_review_json(review, lang), headers={"cache-control": "no-store"})
-    revisions = (
-        await DraftRevision.filter(draft_id=draft.id)
-        .select_related("saved_by")
-        .order_by("-revision")
-        .limit(20)
-    )
-    context: dict[str, Any] = {
-        "draft": draft,
-        "review": review,
-        "revisions": revisions,
-        "errors": errors or {},
-        "values": values or {},
-        "source": (values or {}).get("source", draft.source),
-        "json_url": draft_url(draft) + ".json",
-        "draft_url": draft_url(draft),
-        "saved": request.query_params.get("disimpan") == "1" and not errors,
-        "window": review.document.meta.konsultasi if review.document else None,
-        "base": draft.revision if base is None else base,
-        "preview": preview,
-        "ctx": {"base": "#", "target": ""},
-        **await _publication_context(review, values or {}),
-    }
-    if review.comparison is not None:
-        context.update(redline_context(review.comparison, lang))
-        context["changes"] = _changes_to_check(review.comparison)
-        context["old_labels"] = full_labels(review.comparison.old)
-        context["new_labels"] = full_labels(review.comparison.new)
-    return page(request, "drafting/draft.html", status=status, **context)
-
-
-async def _publication_context(review: services.Review, values: dict[str, str]) -> dict[str, Any]:
-    """The publish form's label and date (today by default), a warning when that date is
-    earlier than the latest version's, and the earlier windows publishing would close."""
-    meta = review.document.meta if review.document else None
-    tanggal = _date(values.get("tanggal", "")) or today()
-    previous = review.previous
-    windows = (
-        await Version.filter(
-            regulation_id=previous.regulation_id,  # type: ignore[attr-defined]
-            konsultasi_buka__isnull=False,
-            konsultasi_tutup__gte=today(),
-        ).order_by("sequence", "id")
-        if previous is not None
-        else []
-    )
-    return {
-        "publish_label": values.get("label") or (meta.label if meta else ""),
-        "publish_date": values.get("tanggal") or today().isoformat(),
-        "date_warning": previous is not None and tanggal < previous.tanggal,
-        "open_windows": windows,
-    }
-
-
-def _changes_to_check(comparison: Comparison) -> list[Change]:
-    """What a drafter checks: every Pasal that is not the same, and every unit whose
-    change is more than following its Pasal's new number."""
-    out: list[Change] = []
-    for change in comparison.changes:
-        node = change.old or change.new
-        if change.kind == "same" or node is None or node.kind not in services.CORRECTABLE:
-            continue
-        if node.kind != "pasal" and change.kind == "renumbered":
-            continue
-        out.append(change)
-    return out
-
-
-def _review_json(review: services.Review, lang: str) -> dict[str, Any]:
-    draft = review.draft
-    return {
-        "id": draft.id,
-        "slug": draft.slug,
-        "versi": draft.versi,
-        "status": draft.status,
-        "revision": draft.revision,
-        "valid": review.document is not None,
-        "problems": [p.to_json(lang) for p in review.problems],
-        "findings": [f.to_json(lang) for f in review.findings],
-        "previous": review.previous.versi if review.previous else None,
-        "alignment": review.comparison.alignment.to_json() if review.comparison else None,
-        "summary": review.comparison.summary() if review.comparison else None,
-        "corrections": [
-            {
-                "id": c.id,
-                "old": c.old_path,
-                "new": c.new_path,
-                "note": c.note,
-                "applied": c not in review.unapplied,
-            }
-            for c in review.corrections
-        ],
-        "version_url": None,
-    }
-
-
-async def conflict_page(
-    request: Request, draft: WorkingDraft, stale: StaleRevision, mine: str, base: int | None
-) -> Response:
-    """The 409 page: someone saved first; my text, the text I started from, and theirs."""
-    started = await DraftRevision.get_or_none(draft_id=draft.id, revision=base) if base is not None else None
-    theirs = (
-        await DraftRevision.filter(draft_id=draft.id).select_related("saved_by").order_by("-revision").first()
-    )
-    return page(
-        request, "drafting/conflict.html", status=409, draft=stale.draft, mine=mine,
-        base=started.source if started else "", theirs=theirs, draft_url=draft_url(draft),
-    )  # fmt: skip
 
 
 async def save(request: Request) -> Response:
@@ -316,13 +162,6 @@ async def correct(request: Request) -> Response:
     return RedirectResponse(draft_url(draft) + "#penyelarasan", status_code=303)
 
 
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        return None
-
-
 def read_window(form: FormData) -> tuple[Window | None, dict[str, str], dict[str, list[str]]]:
     values = {
         "buka": text(form, "buka", 20),
@@ -337,11 +176,11 @@ def read_window(form: FormData) -> tuple[Window | None, dict[str, str], dict[str
     label = " ".join(values["label"].split())
     if len(label) > 200:
         errors["label"] = ["label_long"]
-    tanggal = _date(values["tanggal"]) if values["tanggal"].strip() else None
+    tanggal = form_date(values["tanggal"]) if values["tanggal"].strip() else None
     if values["tanggal"].strip() and tanggal is None:
         errors["tanggal"] = ["date_invalid"]
-    buka = _date(values["buka"]) if values["buka"].strip() else None
-    tutup = _date(values["tutup"]) if values["tutup"].strip() else None
+    buka = form_date(values["buka"]) if values["buka"].strip() else None
+    tutup = form_date(values["tutup"]) if values["tutup"].strip() else None
     if values["buka"].strip() and buka is None:
         errors["buka"] = ["date_invalid"]
     if values["tutup"].strip() and tutup is None:

@@ -115,7 +115,7 @@ def render_to_disk(folder: Path, checksum: str, source: str, paper: str) -> str:
     """Set the PDF of one version on one paper, unless it exists, another process is
     setting it, or it failed too recently. Runs in a thread; returns what happened:
     "ready", "elsewhere", "later", "failed" or "made"."""
-    from portal.versions.views import IBUKOTA  # the web layer's table of capitals
+    from portal.document.places import ibukota_of
 
     folder.mkdir(parents=True, exist_ok=True)
     key = key_of(checksum, paper)
@@ -139,7 +139,7 @@ def render_to_disk(folder: Path, checksum: str, source: str, paper: str) -> str:
             started = time.monotonic()
             try:
                 document = parse(source)  # a draft that does not parse fails here, cheaply
-                body = render_isolated(source, ibukota=IBUKOTA.get(document.meta.daerah, "…"), paper=paper)
+                body = render_isolated(source, ibukota=ibukota_of(document.meta.daerah), paper=paper)
             except Exception:  # any failure of the renderer (or Pango missing): logged, retried later
                 log.exception("PDF %s failed (%d times so far)", key, failures + 1)
                 (folder / f"{key}.failed").write_text(f"{failures + 1}\n", encoding="ascii")

@@ -9,12 +9,13 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
 from portal.document import Document, parse
+from portal.document.places import ibukota_of
 from portal.exports.akn import akoma_ntoso
 from portal.exports.official import PAPERS, official_docx
 from portal.exports.pdfs import PdfStore
 from portal.versions.models import Version
 from portal.versions.services import find_version
-from portal.versions.views import IBUKOTA, not_found
+from portal.web.errors import not_found
 from portal.web.i18n import Translator
 from portal.web.pages import not_modified, request_lang
 from portal.web.templating import version_url
@@ -83,7 +84,7 @@ async def docx(request: Request) -> Response:
 
 def _official_docx(source: str, paper: str) -> bytes:
     document: Document = parse(source)
-    return official_docx(document, ibukota=IBUKOTA.get(document.meta.daerah, "…"), paper=paper)
+    return official_docx(document, ibukota=ibukota_of(document.meta.daerah), paper=paper)
 
 
 async def pdf(request: Request) -> Response:

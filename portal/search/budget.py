@@ -1,6 +1,6 @@
 """What one query may cost: the bounds of the query language and a time budget.
 
-Every query is checked after parsing (``service.bounded``), whoever calls the service:
+Every query is checked after parsing (``services.bounded``), whoever calls the service:
 at most ``MAX_CHARS`` characters and ``MAX_TERMS`` terms (what the reader typed, before
 synonyms are added), fuzzy terms of edit distance at most ``MAX_FUZZY_DISTANCE`` that
 keep their first ``FUZZY_PREFIX`` letters, no ranges, only the fields a reader may

@@ -35,7 +35,7 @@ from portal.search.documents import PUBLIC
 from portal.search.index import FACETS, READ_ERRORS, IndexUnavailable, SearchIndex
 from portal.search.indexer import load_state
 from portal.search.readable import FACET_NAMES, facet_label, kind_label
-from portal.search.service import Hit, Outcome, SearchRequest, search
+from portal.search.services import Hit, Outcome, SearchRequest, search
 from portal.versions.models import Provision, Version
 from portal.versions.services import version_refs
 from portal.web.executors import Busy
@@ -193,7 +193,7 @@ def refusal(t: Translator, outcome: Outcome) -> str | None:
 
 
 def guarded(index: SearchIndex, wanted: SearchRequest, latest: list[str], **options: Any) -> Outcome:
-    """``service.search``, where an exception checks the index's files: damaged, it is
+    """``services.search``, where an exception checks the index's files: damaged, it is
     marked and ``IndexUnavailable`` (503); intact, a read error (``READ_ERRORS``, or the
     bare ``Exception`` Whoosh raises for a bad block) is tried once more (a swap), and
     failing again it is damage too; any other exception is a bug (500)."""
@@ -217,7 +217,7 @@ async def run_search(
 ) -> Outcome:
     """The search in its own pool, with the time budget of the settings; a broad query
     first waits for its turn (``Lanes``). ``latest`` and ``comments_of``: the default
-    scope (``service.search``)."""
+    scope (``services.search``)."""
     timeout: float = request.app.state.settings.search_timeout
     if not broad(wanted.q):
         return await _in_pool(request, wanted, latest, comments_of, timeout, nice=False)

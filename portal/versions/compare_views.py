@@ -14,12 +14,12 @@ from starlette.routing import Route
 from portal.document import Node
 from portal.exports.matrix import matrix_docx, matrix_xlsx
 from portal.versions import services
+from portal.versions.cache import CachedVersion
 from portal.versions.compare import Comparison, compare, kind_label
 from portal.versions.diff import word_diff
 from portal.versions.redline import pieces_html, redline_context
-from portal.versions.views import CachedVersion, regulation_url
 from portal.web.pages import BodyStore, Page, request_lang, respond, split_json
-from portal.web.templating import version_url
+from portal.web.templating import regulation_url, version_url
 
 VIEWS = ("redline", "berdampingan")
 

@@ -330,6 +330,20 @@ async def find_version(slug: str, versi: str) -> Version | None:
     )
 
 
+async def version_stamps(regulation_id: int) -> list[tuple[Any, ...]]:
+    """One query: what may change of a regulation's versions after publication (their
+    status and consultation settings), as ``CachedVersion.stamp`` orders it."""
+    rows = await Version.filter(regulation_id=regulation_id).values_list(
+        "id", "status", "konsultasi_buka", "konsultasi_tutup", "anonim_boleh", "moderasi"
+    )
+    return sorted(tuple(row) for row in rows)
+
+
+async def other_versions(version: Version) -> list[Version]:
+    """One query: the regulation's other versions."""
+    return [v for v in await Version.filter(regulation_id=version.regulation.id) if v.id != version.id]
+
+
 async def load_document(version: Version, regulation: Regulation | None = None) -> Document:
     """One query: the provisions of a version, rebuilt into its tree."""
     provisions = await Provision.filter(version_id=version.id).order_by("position")

@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import time
-from collections import OrderedDict
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from markupsafe import Markup
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -20,32 +14,18 @@ from portal.accounts.models import User
 from portal.consultation.counts import with_counts
 from portal.document import Document, Node
 from portal.document.citations import ancestors, citation
+from portal.document.places import ibukota_of
 from portal.versions import services
+from portal.versions.cache import CachedVersion
 from portal.versions.models import Regulation, Version
+from portal.web.errors import not_found
 from portal.web.i18n import WIB, Translator
-from portal.web.pages import BodyStore, Page, request_lang, respond, split_json
-from portal.web.templating import version_url
-
-# The capital where a regional head signs, for the Penutup; "…" elsewhere.
-IBUKOTA = {
-    "Provinsi Banten": "Serang",
-    "Kota Serang": "Serang",
-    "Kota Cilegon": "Cilegon",
-    "Kota Tangerang": "Tangerang",
-    "Kota Tangerang Selatan": "Tangerang Selatan",
-    "Kabupaten Serang": "Ciruas",
-    "Kabupaten Tangerang": "Tigaraksa",
-    "Kabupaten Lebak": "Rangkasbitung",
-    "Kabupaten Pandeglang": "Pandeglang",
-}
+from portal.web.pages import Page, request_lang, respond, split_json
+from portal.web.templating import regulation_url, version_url
 
 
 def today() -> dt.date:
     return dt.datetime.now(WIB).date()
-
-
-def regulation_url(slug: str) -> str:
-    return f"/r/{quote(slug)}"
 
 
 def konsultasi_json(version: Version, on: dt.date) -> dict[str, str] | None:
@@ -106,112 +86,6 @@ def _title(regulation: Regulation, latest: Version | None) -> str:
     return services.metadata_of(latest, regulation).title
 
 
-@dataclass
-class CachedVersion:
-    """A published version, its tree, and what is rendered of it (immutable, so kept)."""
-
-    version: Version
-    document: Document
-    index: dict[str, Node]
-    order: list[Node]
-    others: list[Version]
-    checked: float = 0.0  # time.monotonic() of the last check that the versions are as kept
-    fragments: dict[str, Markup] = field(default_factory=dict)
-    # Rendered pages of this version: the whole version (HTML per language, and JSON)
-    # and its provision pages, kept by ETag.
-    bodies: BodyStore = field(default_factory=lambda: BodyStore(24))  # 8 pages, plain, br and gzip
-    provision_bodies: BodyStore = field(default_factory=lambda: BodyStore(1536))
-    _tag: tuple[list[tuple[Any, ...]], str] | None = None
-
-    @property
-    def stamp(self) -> list[tuple[Any, ...]]:
-        """What may change after publication: the regulation's versions, their status and
-        their consultation settings (the text never changes)."""
-        return sorted(
-            (v.id, v.status, v.konsultasi_buka, v.konsultasi_tutup, v.anonim_boleh, v.moderasi)
-            for v in [self.version, *self.others]
-        )
-
-    @property
-    def tag(self) -> str:
-        """A short digest of the stamp, for ETags (a new version changes the pages);
-        digested again only when the stamp changed."""
-        stamp = self.stamp
-        if self._tag is None or self._tag[0] != stamp:
-            self._tag = (stamp, hashlib.sha256(repr(stamp).encode()).hexdigest()[:8])
-        return self._tag[1]
-
-    @property
-    def latest(self) -> Version | None:
-        """The newest version of the regulation, when it is not this one."""
-        later = [v for v in self.others if (v.sequence, v.id) > (self.version.sequence, self.version.id)]
-        return max(later, key=lambda v: (v.sequence, v.id)) if later else None
-
-    @property
-    def previous(self) -> Version | None:
-        """The version just before this one (in the order of publication), to compare with."""
-        earlier = [v for v in self.others if (v.sequence, v.id) < (self.version.sequence, self.version.id)]
-        return max(earlier, key=lambda v: (v.sequence, v.id)) if earlier else None
-
-    @property
-    def closed_by(self) -> Version | None:
-        """The later version whose publication closed this one's consultation window."""
-        versi = self.version.versi
-        return next((v for v in self.others if versi in (v.earlier_windows or {}).get("closed", [])), None)
-
-    @property
-    def others_in_order(self) -> list[Version]:
-        return sorted(self.others, key=lambda v: (v.sequence, v.id))
-
-
-class VersionCache:
-    """Published versions by (slug, versi), least recently used dropped first.
-
-    A version's text never changes, but a later publication (perhaps by another
-    worker) supersedes it: every ``revalidate`` seconds one query checks the
-    regulation's versions, and a changed list reloads the entry.
-    """
-
-    def __init__(self, size: int = 32, revalidate: float = 5.0) -> None:
-        self.size = size
-        self.revalidate = revalidate
-        self._items: OrderedDict[tuple[str, str], CachedVersion] = OrderedDict()
-
-    async def get(self, slug: str, versi: str) -> CachedVersion | None:
-        key = (slug, versi)
-        item = self._items.get(key)
-        if item is not None:
-            now = time.monotonic()
-            if now - item.checked > self.revalidate:
-                current = await Version.filter(regulation_id=item.version.regulation.id).values_list(
-                    "id", "status", "konsultasi_buka", "konsultasi_tutup", "anonim_boleh", "moderasi"
-                )
-                if sorted(tuple(row) for row in current) != item.stamp:
-                    del self._items[key]
-                    return await self.get(slug, versi)
-                item.checked = now
-            self._items.move_to_end(key)
-            return item
-        version = await services.find_version(slug, versi)
-        if version is None:
-            return None  # misses are not kept: a later import may publish it
-        document = await services.load_document(version)
-        others = [v for v in await Version.filter(regulation_id=version.regulation.id) if v.id != version.id]
-        order = list(document.walk())
-        item = CachedVersion(version, document, {n.path: n for n in order}, order, others, time.monotonic())
-        self._items[key] = item
-        if len(self._items) > self.size:
-            self._items.popitem(last=False)
-        return item
-
-    def clear(self) -> None:
-        self._items.clear()
-
-
-def not_found() -> HTTPException:
-    return HTTPException(status_code=404)
-
-
 async def index(request: Request) -> Response:
     as_json = request.url.path in ("/index.json", "/.json")
     on = today()
@@ -251,7 +125,7 @@ def _fragment(request: Request, cached: CachedVersion, lang: str) -> Markup:
             Translator(lang),
             document=document,
             ctx={"base": base, "target": ""},
-            ibukota=IBUKOTA.get(document.meta.daerah, "…"),
+            ibukota=ibukota_of(document.meta.daerah),
         )
         fragment = Markup(html)  # noqa: S704 - produced by the autoescaping template above
         cached.fragments[lang] = fragment
@@ -377,7 +251,7 @@ async def provision_page(request: Request) -> Response:
             "next": units[position + 1] if position is not None and position + 1 < len(units) else None,
             "regulation_url": regulation_url(slug),
             "ctx": {"base": base, "target": path},
-            "ibukota": IBUKOTA.get(document.meta.daerah, "…"),
+            "ibukota": ibukota_of(document.meta.daerah),
         }
 
     etag = f'"{version.checksum[:32]}-{cached.tag}-{on.isoformat()}-{path}"'

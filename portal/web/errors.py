@@ -29,6 +29,10 @@ DATABASE_UNAVAILABLE = N_(
 _HIDDEN_FIELDS = ("password", "sandi", "csrf", "token", "secret", "submission_key", "situs")
 
 
+def not_found() -> HTTPException:
+    return HTTPException(status_code=404)
+
+
 def _wants_json(request: Request) -> bool:
     return request.url.path.endswith(".json")
 

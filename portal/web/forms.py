@@ -15,14 +15,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from typing import Any
 
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from portal.config import Settings
-from portal.web.i18n import N_
+from portal.web.i18n import N_, Translator
+from portal.web.pages import request_lang
 
 CSRF_COOKIE = "csrf"
 CSRF_FIELD = "csrf_token"
@@ -146,3 +148,21 @@ def check_csrf(request: Request, form: FormData) -> None:
 def text(form: FormData, name: str, limit: int = 5000) -> str:
     value = form.get(name)
     return value[:limit] if isinstance(value, str) else ""
+
+
+def render(
+    request: Request, template: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any
+) -> Response:
+    """A form page: never cached, with the CSRF token and its cookie."""
+    translator = Translator(request_lang(request))
+    # Who is signed in, for the header: known once the handler asked (``identify``); these
+    # pages are never cached, unlike the public pages (``web/pages.py``), which stay anonymous.
+    identity = getattr(request.state, "identity", None)
+    context.setdefault("viewer", identity[1] if identity else None)
+    html = request.app.state.renderer.render(
+        template, translator, current_path=request.url.path, csrf=csrf_token(request), **context
+    )
+    response = HTMLResponse(
+        html, status_code=status, headers={"cache-control": "no-store", **(headers or {})}
+    )
+    return with_csrf_cookie(request, response)

@@ -29,6 +29,10 @@ def static_url(name: str) -> str:
     return f"/static/{name}?v={digest}"
 
 
+def regulation_url(slug: str) -> str:
+    return f"/r/{quote(slug)}"
+
+
 def version_url(slug: str, versi: str) -> str:
     return f"/r/{quote(slug)}/{quote(versi)}"
 

@@ -18,7 +18,7 @@ from portal.search import budget, indexer, postings
 from portal.search.documents import Doc
 from portal.search.index import SearchIndex, schema
 from portal.search.scoring import Scorer
-from portal.search.service import SEARCHABLE, Outcome, SearchRequest, _parser, bounded, search
+from portal.search.services import SEARCHABLE, Outcome, SearchRequest, _parser, bounded, search
 from tests.search.test_scoring import LATEST, WORDS, comment, plain
 
 

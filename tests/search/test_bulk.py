@@ -20,7 +20,7 @@ from portal.search import bulk
 from portal.search.analysis import stem, stem_analyzer, surface_analyzer
 from portal.search.documents import Doc
 from portal.search.index import SearchIndex
-from portal.search.service import SearchRequest, search
+from portal.search.services import SearchRequest, search
 
 from .test_scoring import LATEST, QUERIES, comment
 

@@ -16,7 +16,7 @@ import pytest
 from starlette.applications import Starlette
 
 from portal.config import Settings
-from portal.search import postings, service, views
+from portal.search import postings, services, views
 from tests.consultation.test_comments import setup_v2
 from tests.search.test_search import indexed
 
@@ -154,7 +154,7 @@ async def test_searches_run_in_the_search_pool(
     client: httpx.AsyncClient, app: Starlette, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await ready(app)
-    real = service.search
+    real = services.search
     threads: list[str] = []
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
@@ -176,7 +176,7 @@ async def test_broad_queries_leave_threads_to_plain_ones(
     """With every search thread but half taken by broad queries, the others wait for
     their turn (or get 503) while a plain word search is answered at once."""
     await ready(app)
-    real = service.search
+    real = services.search
     running: list[str] = []
     release = threading.Event()
 

@@ -29,7 +29,7 @@ from portal.search import indexer
 from portal.search.bulk import BulkWriter
 from portal.search.index import IndexUnavailable, SearchIndex
 from portal.search.models import SearchOutbox, SearchState
-from portal.search.service import SearchRequest
+from portal.search.services import SearchRequest
 from portal.search.views import guarded
 from tests.accounts.helpers import make_user
 from tests.consultation.test_comments import THREAD, comment, setup_v2

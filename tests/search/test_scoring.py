@@ -21,7 +21,7 @@ from portal.search import indexer, postings
 from portal.search.documents import Doc, comment_docs
 from portal.search.index import SearchIndex
 from portal.search.scoring import Found, Scorer
-from portal.search.service import Outcome, SearchRequest, search
+from portal.search.services import Outcome, SearchRequest, search
 
 LATEST = ["jamsos/v2"]
 WORDS = (
