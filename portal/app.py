@@ -37,8 +37,7 @@ from portal.search import views as search_views
 from portal.search.index import SearchIndex
 from portal.versions import compare_views
 from portal.versions import views as version_views
-from portal.versions.cache import VersionCache
-from portal.versions.compare_views import ComparisonCache
+from portal.versions.cache import ComparisonCache, VersionCache
 from portal.web import errors, lang, openapi
 from portal.web.compression import CompressionMiddleware
 from portal.web.executors import Busy, Executors
@@ -140,13 +139,13 @@ def create_app(settings: Settings | None = None, *, manage_orm: bool = True) -> 
     app.state.settings = settings
     app.state.renderer = Renderer()
     app.state.versions = VersionCache()
-    app.state.comparisons = ComparisonCache()
     app.state.comment_counts = CommentCounts()
     app.state.comment_writer = CommentWriter(ledger=NumberLedger(settings.ledger_dir))  # group commit
     app.state.search = SearchIndex(
         settings.data_dir, settings.search_postings_mb * 1024 * 1024
     )  # read here; written by the one indexer
     app.state.executors = Executors(settings.thread_counts)  # slow work, a bounded pool per kind
+    app.state.comparisons = ComparisonCache(app.state.executors)  # computed in the draft pool
     app.state.pdfs = PdfStore(settings.data_dir, app.state.executors)  # made once, in the background
     app.state.figures = {}  # accountability figures per version id, kept for 30 s
     return app

@@ -115,7 +115,7 @@ async def register(name: str, email: str, password: str, settings: Settings, ip:
     verdict = await allow_mail(settings, "activation", ip, address)
     if not verdict.allowed:
         return Registration({}, refused=verdict)
-    password_hash = passwords.hash_password(password)
+    password_hash = await passwords.hash_async(password)
     existing = await User.get_or_none(email=address)
     if existing is not None and (existing.email_verified_at is not None or not existing.is_active):
         async with in_transaction():
@@ -240,7 +240,7 @@ async def activate_with_password(token: str, password: str, ip: str, settings: S
     if delay:
         await asyncio.sleep(delay)
     for candidate in dict.fromkeys(h for h in (found.password_hash, user.password_hash) if h):
-        if passwords.verify(candidate, password):
+        if await passwords.verify_async(candidate, password):
             activated = await activate(found, candidate)
             return Activation("ok", activated) if activated else Activation("invalid")
     await LoginFailure.create(email=user.email, ip=ip)
@@ -275,7 +275,7 @@ async def reset_password(token: str, password: str) -> tuple[User | None, list[s
     problems = passwords.problems(password, email=user.email, name=user.name)
     if problems:
         return None, problems
-    new_hash = passwords.hash_password(password)
+    new_hash = await passwords.hash_async(password)
     async with in_transaction():
         if not await EmailToken.filter(id=found.id, used_at=None).update(used_at=now()):
             return None, ["token_invalid"]  # used meanwhile
@@ -354,16 +354,16 @@ async def authenticate(email: str, password: str, ip: str, settings: Settings) -
         await asyncio.sleep(delay)
     user = await User.get_or_none(email=address)
     if user is None:
-        passwords.dummy_verify()
+        await passwords.dummy_verify_async()
         await LoginFailure.create(email=address, ip=ip)
         return Login("invalid")
-    if not passwords.verify(user.password_hash, password) or not user.is_active:
+    if not await passwords.verify_async(user.password_hash, password) or not user.is_active:
         await LoginFailure.create(email=address, ip=ip)
         return Login("invalid")
     if user.email_verified_at is None:
         return Login("unverified", user)
     if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
+        user.password_hash = await passwords.hash_async(password)
         await User.filter(id=user.id).update(password_hash=user.password_hash)
     await LoginFailure.filter(email=address, ip=ip).delete()
     return Login("ok", user)
@@ -406,14 +406,14 @@ async def change_password(
     """A new password; with ``revoke_others`` (the default), every other session and every
     API token of the account end too. Pending reset links die either way."""
     errors: dict[str, list[str]] = {}
-    if not passwords.verify(user.password_hash, current):
+    if not await passwords.verify_async(user.password_hash, current):
         errors["current"] = ["password_wrong"]
     found = passwords.problems(new, email=user.email, name=user.name)
     if found:
         errors["new"] = found
     if errors:
         return errors
-    new_hash = passwords.hash_password(new)
+    new_hash = await passwords.hash_async(new)
     async with in_transaction():
         await User.filter(id=user.id).update(password_hash=new_hash)
         await EmailToken.filter(user_id=user.id, purpose="reset", used_at=None).update(used_at=now())
@@ -447,7 +447,7 @@ async def create_user(
     user = await User.create(
         email=address,
         name=name or address.split("@")[0],
-        password_hash=passwords.hash_password(password),
+        password_hash=await passwords.hash_async(password),
         role=role,
         email_verified_at=now(),
     )
@@ -487,7 +487,7 @@ async def request_email_change(
         errors["new_email"] = ["email_invalid"]
     elif address == user.email:
         errors["new_email"] = ["email_same"]
-    if not passwords.verify(user.password_hash, password):
+    if not await passwords.verify_async(user.password_hash, password):
         errors["email_password"] = ["password_wrong"]
     if errors or address is None:
         return errors, None

@@ -4,6 +4,7 @@ a version, perhaps through another worker)."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
 from collections import OrderedDict
@@ -16,7 +17,9 @@ from starlette.requests import Request
 
 from portal.document import Document, Node
 from portal.versions import services
+from portal.versions.compare import Comparison, compare
 from portal.versions.models import Version
+from portal.web.executors import Executors
 from portal.web.pages import BodyStore
 
 
@@ -127,3 +130,41 @@ async def cached_version(request: Request) -> CachedVersion:
     if cached is None:
         raise HTTPException(status_code=404)
     return cached
+
+
+class ComparisonCache:
+    """Comparisons of published versions (immutable), least recently used dropped first.
+    A comparison is computed in the ``draft`` pool (aligning two 500-Pasal versions takes
+    tens of milliseconds: never on the event loop), once however many ask at a time."""
+
+    def __init__(self, executors: Executors, size: int = 16) -> None:
+        self.executors = executors
+        self.size = size
+        self._items: OrderedDict[tuple[int, int], Comparison] = OrderedDict()
+        self._bodies: dict[tuple[int, int], BodyStore] = {}
+        self._computing: dict[tuple[int, int], asyncio.Future[Comparison]] = {}
+
+    async def get(self, old: CachedVersion, new: CachedVersion) -> Comparison:
+        key = (old.version.id, new.version.id)
+        found = self._items.get(key)
+        if found is not None:
+            self._items.move_to_end(key)
+            return found
+        pending = self._computing.get(key)
+        if pending is None:
+            pending = asyncio.ensure_future(self.executors.run("draft", compare, old.document, new.document))
+            self._computing[key] = pending
+            try:
+                found = await asyncio.shield(pending)
+            finally:
+                self._computing.pop(key, None)
+            self._items[key] = found
+            if len(self._items) > self.size:
+                dropped, _ = self._items.popitem(last=False)
+                self._bodies.pop(dropped, None)
+            return found
+        return await asyncio.shield(pending)
+
+    def bodies(self, old: CachedVersion, new: CachedVersion) -> BodyStore:
+        """Rendered pages of one comparison (views, languages, JSON), kept by ETag."""
+        return self._bodies.setdefault((old.version.id, new.version.id), BodyStore(8))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any
 from urllib.parse import quote
 
@@ -15,39 +14,13 @@ from portal.document import Node
 from portal.exports.matrix import matrix_docx, matrix_xlsx
 from portal.versions import services
 from portal.versions.cache import CachedVersion
-from portal.versions.compare import Comparison, compare, kind_label
+from portal.versions.compare import Comparison, kind_label
 from portal.versions.diff import word_diff
 from portal.versions.redline import pieces_html, redline_context
-from portal.web.pages import BodyStore, Page, request_lang, respond, split_json
+from portal.web.pages import Page, request_lang, respond, split_json
 from portal.web.templating import regulation_url, version_url
 
 VIEWS = ("redline", "berdampingan")
-
-
-class ComparisonCache:
-    """Comparisons of published versions (immutable), least recently used dropped first."""
-
-    def __init__(self, size: int = 16) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[int, int], Comparison] = OrderedDict()
-        self._bodies: dict[tuple[int, int], BodyStore] = {}
-
-    def get(self, old: CachedVersion, new: CachedVersion) -> Comparison:
-        key = (old.version.id, new.version.id)
-        found = self._items.get(key)
-        if found is None:
-            found = compare(old.document, new.document)
-            self._items[key] = found
-            if len(self._items) > self.size:
-                dropped, _ = self._items.popitem(last=False)
-                self._bodies.pop(dropped, None)
-        else:
-            self._items.move_to_end(key)
-        return found
-
-    def bodies(self, old: CachedVersion, new: CachedVersion) -> BodyStore:
-        """Rendered pages of one comparison (views, languages, JSON), kept by ETag."""
-        return self._bodies.setdefault((old.version.id, new.version.id), BodyStore(8))
 
 
 def compare_url(slug: str, a: str, b: str) -> str:
@@ -85,7 +58,7 @@ async def compare_page(request: Request) -> Response:
     pair, as_json = split_json(request.path_params["pair"])
     old, new = await _pair(request, pair)
     slug = request.path_params["slug"]
-    comparison: Comparison = request.app.state.comparisons.get(old, new)
+    comparison: Comparison = await request.app.state.comparisons.get(old, new)
     view = request.query_params.get("tampilan", "redline")
     view = view if view in VIEWS else "redline"
     lang = request_lang(request)
@@ -123,7 +96,7 @@ async def compare_sub(request: Request) -> Response:
         raise HTTPException(status_code=404)
     old, new = await _pair(request, request.path_params["pair"])
     slug = request.path_params["slug"]
-    comparison: Comparison = request.app.state.comparisons.get(old, new)
+    comparison: Comparison = await request.app.state.comparisons.get(old, new)
     lang = request_lang(request)
     rows = comparison.matrix(lang)
     filename = f"matriks-{slug}-{old.version.versi}-{new.version.versi}"
@@ -189,18 +162,17 @@ async def history_page(request: Request, cached: CachedVersion, path: str, as_js
         current = paths.get(newer)
         mapped = None
         if current is not None:
-            alignment = request.app.state.comparisons.get(documents[older], documents[newer]).alignment
+            alignment = (
+                await request.app.state.comparisons.get(documents[older], documents[newer])
+            ).alignment
             sources = [m for m in alignment.backward().get(current, []) if m.old is not None]
             mapped = max(sources, key=lambda m: m.score).old if sources else None
         paths[older] = mapped
     for step in range(position, len(chain) - 1):  # forwards
         older, newer = chain[step].versi, chain[step + 1].versi
         current = paths.get(older)
-        paths[newer] = (
-            request.app.state.comparisons.get(documents[older], documents[newer]).alignment.new_path(current)
-            if current is not None
-            else None
-        )
+        comparison = await request.app.state.comparisons.get(documents[older], documents[newer])
+        paths[newer] = comparison.alignment.new_path(current) if current is not None else None
     steps: list[dict[str, Any]] = []
     previous_text: str | None = None
     for version in chain:

@@ -541,3 +541,33 @@ def test_portal_serve_keeps_tokens_out_of_its_log_and_checks_the_host(live_serve
     assert "k=***" in text
     for secret in ("rahasia-aktivasi-123", "rahasia-reset-456", "rahasia-tanda-789"):
         assert secret not in text
+
+
+async def test_argon2_runs_off_the_event_loop(
+    settings: Settings, db: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hashing and verifying take tens of milliseconds each: in the Argon2 threads, never
+    in the thread of the event loop (which would hold every other request meanwhile)."""
+    import threading
+
+    where: list[str] = []
+    real_hash, real_verify = passwords.hash_password, passwords.verify
+
+    def hash_noting(password: str) -> str:
+        where.append(threading.current_thread().name)
+        return real_hash(password)
+
+    def verify_noting(stored: str, password: str) -> bool:
+        where.append(threading.current_thread().name)
+        return real_verify(stored, password)
+
+    monkeypatch.setattr(passwords, "hash_password", hash_noting)
+    monkeypatch.setattr(passwords, "verify", verify_noting)
+    loop_thread = threading.current_thread().name
+    await make_user("ada@contoh.id", password=PASSWORD)
+    async with client_for(settings) as client:
+        await sign_in(client, "ada@contoh.id", PASSWORD)
+        await sign_in(client, "nobody@contoh.id", PASSWORD)  # an unknown address: the dummy verification
+    assert len(where) >= 3
+    assert all(name.startswith("argon2") for name in where), where
+    assert loop_thread not in where

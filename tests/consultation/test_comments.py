@@ -201,10 +201,11 @@ async def test_pre_moderation_and_hiding_with_a_public_reason(
 
 
 def docx_bytes() -> bytes:
+    """The same bytes on every call (a fixed time on the entries: zip keeps it)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
+        for name, text in (("[Content_Types].xml", "<Types/>"), ("word/document.xml", "<w:document/>")):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), text)
     return buffer.getvalue()
 
 
