@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh import index as whoosh_index  # type: ignore[import-untyped]
 
 from portal.search import bulk
@@ -38,6 +40,31 @@ TEXTS = [
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_fast_words_are_the_analyzers_words_and_positions(text: str) -> None:
+    first, words = bulk.surface_words(text)
+    surface = [(t.text, t.pos) for t in surface_analyzer()(text, positions=True, mode="index")]
+    assert [(w, first + i) for i, w in enumerate(words)] == surface
+    stems = [(t.text, t.pos) for t in stem_analyzer()(text, positions=True, mode="index")]
+    assert [(stem(w), first + i) for i, w in enumerate(words)] == stems
+
+
+# The characters and pieces the two tokenizers treat specially, and ordinary words.
+_PIECES = st.sampled_from([
+    "Rp", "rp", "RP", ".", ",", " ", "\u00a0", "\t", "\n", "-", "/", "'", "(", ")", "%", "_", ":",
+    "50.000", "1.000.000,00", "2,5", "5A", "1a", "yang", "dan", "di", "ke", "dari", "adalah",
+    "iuran", "pekerja", "undang-undang", "dan/atau", "Kabupaten/Kota", "kafé", "ÉTÉ", "İstanbul", "Jum'at",
+])  # fmt: skip
+_TEXTS = st.one_of(
+    st.lists(_PIECES, max_size=30).map("".join),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60),
+)
+
+
+@given(_TEXTS)
+@settings(max_examples=300, deadline=None)
+def test_fast_words_equal_the_analyzers_words_on_any_text(text: str) -> None:
+    """The bulk writer's tokenizer (``bulk.surface_words``) and the analyzers of the schema
+    (``LegalTokenizer`` with the stop filter, and the stemmer) must give the same words at
+    the same positions, or the two indexes of one corpus would differ (#17)."""
     first, words = bulk.surface_words(text)
     surface = [(t.text, t.pos) for t in surface_analyzer()(text, positions=True, mode="index")]
     assert [(w, first + i) for i, w in enumerate(words)] == surface

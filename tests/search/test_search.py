@@ -165,3 +165,27 @@ async def test_answers_are_searchable_and_lead_to_their_comment(
     # and the comment itself is now marked answered (status filter)
     answered = (await client.get("/cari.json", params={"q": "jadwal status:dijawab"})).json()["results"]
     assert any(r.get("number") == stored.number and r["type"] == "komentar" for r in answered)
+
+
+async def test_snippets_never_mark_the_words_of_an_excluded_phrase(
+    client: httpx.AsyncClient, app: Starlette
+) -> None:
+    """``iuran NOT "hari ojek sanksi"``: a hit may contain "ojek" (without the phrase), but
+    the snippet marks only what the query looked for, never a word it excluded."""
+    await setup_v2()
+    body = "Iuran pengemudi ojek daring perlu diatur dengan jelas oleh pemerintah daerah."
+    assert (await comment(client, THREAD, body=body)).status_code == 303
+    await indexed(app)
+    for query in (
+        'iuran NOT "hari ojek sanksi"',
+        'iuran ANDNOT "hari ojek sanksi"',
+        'NOT "hari ojek sanksi"',
+    ):
+        found = (
+            await client.get("/cari.json", params={"q": query, "semua": "1", "jenis": "komentar"})
+        ).json()
+        assert found["total"] == 1, (query, found)  # the comment: it has "ojek", not the phrase
+        snippets = " ".join(hit["snippet"] for hit in found["results"])
+        assert not re.search(r"<mark[^>]*>ojek</mark>", snippets, re.IGNORECASE), (query, snippets)
+        if query.startswith("iuran"):
+            assert re.search(r"<mark[^>]*>iuran</mark>", snippets, re.IGNORECASE), query
