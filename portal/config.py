@@ -102,6 +102,7 @@ class Settings:
             "pdf": self.pdf_threads,
             "draft": 2,
             "upload": 2,
+            "render": 2,  # first renders of long pages (web/pages.py respond_in)
         }
 
 

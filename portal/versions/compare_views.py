@@ -17,7 +17,7 @@ from portal.versions.cache import CachedVersion
 from portal.versions.compare import Comparison, kind_label
 from portal.versions.diff import word_diff
 from portal.versions.redline import pieces_html, redline_context
-from portal.web.pages import Page, request_lang, respond, split_json
+from portal.web.pages import Page, request_lang, respond, respond_in, split_json
 from portal.web.templating import regulation_url, version_url
 
 VIEWS = ("redline", "berdampingan")
@@ -86,7 +86,7 @@ async def compare_page(request: Request) -> Response:
     etag = f'"cmp-{old.version.checksum[:16]}-{new.version.checksum[:16]}-{old.tag}-{view}"'
     store = request.app.state.comparisons.bodies(old, new)
     page = Page("versions/compare.html", comparison.to_json, extra, etag=etag, store=store)
-    return respond(request, page, as_json)
+    return await respond_in(request.app.state.executors, request, page, as_json)
 
 
 async def compare_sub(request: Request) -> Response:

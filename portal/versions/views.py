@@ -20,7 +20,7 @@ from portal.versions.cache import CachedVersion
 from portal.versions.models import Regulation, Version
 from portal.web.errors import not_found
 from portal.web.i18n import WIB, Translator
-from portal.web.pages import Page, request_lang, respond, split_json
+from portal.web.pages import Page, request_lang, respond, respond_in, split_json
 from portal.web.templating import regulation_url, version_url
 
 
@@ -189,7 +189,7 @@ async def version_page(request: Request) -> Response:
     pdf_ready = request.app.state.pdfs.ready(version.checksum)
     etag = f'"{version.checksum[:32]}-{cached.tag}-{counts.tag}-{on.isoformat()}-{int(pdf_ready)}"'
     page = Page("versions/version.html", data, extra, etag=etag, store=cached.bodies)
-    return respond(request, page, as_json)
+    return await respond_in(request.app.state.executors, request, page, as_json)
 
 
 def _context_node(chain: list[Node]) -> Node:

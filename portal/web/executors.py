@@ -1,7 +1,8 @@
 """Bounded thread pools for slow work, one per kind, so one kind cannot starve another.
 
 Search, document exports (DOCX, XLSX, Akoma Ntoso), PDF rendering, draft work
-(parse, lint, preview, diffs) and the check of uploaded files each run in a pool of their own with a fixed number of
+(parse, lint, preview, diffs), the check of uploaded files and the first render of a long
+page (a version, a comparison: ``web/pages.respond_in``) each run in a pool of their own with a fixed number of
 threads and a bounded queue: a request that would wait behind more than ``queue`` jobs
 of its kind is refused at once (``Busy``, answered 503 with ``Retry-After``) instead of
 piling up. Nothing here runs on the event loop, and the default executor of asyncio
@@ -22,7 +23,7 @@ from typing import Any, ParamSpec, TypeVar
 P = ParamSpec("P")
 T = TypeVar("T")
 
-KINDS = ("search", "export", "pdf", "draft", "upload")
+KINDS = ("search", "export", "pdf", "draft", "upload", "render")
 
 
 class Busy(Exception):

@@ -18,6 +18,7 @@ import brotli  # type: ignore[import-untyped]
 from starlette.requests import Request
 from starlette.responses import Response
 
+from portal.web.executors import Busy, Executors
 from portal.web.i18n import LANG_COOKIE, LANGUAGES, Translator
 
 JSON_SUFFIX = ".json"
@@ -127,10 +128,21 @@ def _render(request: Request, page: Page, as_json: bool) -> bytes:
     return html.encode("utf-8")
 
 
-def respond(request: Request, page: Page, as_json: bool) -> Response:
-    """Render the page as HTML or JSON; with an ETag, answer 304s and reuse kept bodies,
-    kept compressed too (brotli or gzip, as the client accepts), so that a published
-    version's page costs no rendering and no compression after its first reader."""
+@dataclass
+class _Answer:
+    """What ``respond`` found before rendering: the tags, the headers, and a body when
+    one is kept (or a 304)."""
+
+    tag: str | None
+    plain_tag: str | None
+    encoding: str | None
+    headers: dict[str, str]
+    done: Response | None = None
+    body: bytes | None = None
+    plain: bytes | None = None
+
+
+def _look(request: Request, page: Page, as_json: bool) -> _Answer:
     tag = _etags(request, page.etag, as_json) if page.etag else None
     encoding = accepted_encoding(request) if page.store is not None and tag else None
     if tag and encoding:
@@ -138,22 +150,63 @@ def respond(request: Request, page: Page, as_json: bool) -> Response:
     headers = _headers(request, tag, as_json)
     if page.store is not None and tag:
         headers["vary"] = "Cookie, Accept-Encoding" if not as_json else "Accept-Encoding"
+    plain_tag = _etags(request, page.etag, as_json) if page.etag else None
+    answer = _Answer(tag, plain_tag, encoding, headers)
     if tag and not_modified(request, tag):
-        return Response(status_code=304, headers=headers)
-    body = page.store.get(tag) if page.store is not None and tag else None
-    if body is None:
-        plain_tag = _etags(request, page.etag, as_json) if page.etag else None
-        plain = page.store.get(plain_tag) if page.store is not None and plain_tag else None
-        if plain is None:
-            plain = _render(request, page, as_json)
-            if page.store is not None and plain_tag:
-                page.store.put(plain_tag, plain)
-        body = compress(plain, encoding) if encoding else plain
-        if page.store is not None and tag and encoding:
-            page.store.put(tag, body)
-    if encoding:
-        headers["content-encoding"] = encoding
-    return Response(body, status_code=page.status, media_type=JSON if as_json else HTML, headers=headers)
+        answer.done = Response(status_code=304, headers=headers)
+        return answer
+    answer.body = page.store.get(tag) if page.store is not None and tag else None
+    if answer.body is None:
+        answer.plain = page.store.get(plain_tag) if page.store is not None and plain_tag else None
+    return answer
+
+
+def _make(request: Request, page: Page, as_json: bool, answer: _Answer) -> tuple[bytes, bytes]:
+    """The plain body (rendered unless kept) and the body to send (compressed as asked)."""
+    plain = answer.plain if answer.plain is not None else _render(request, page, as_json)
+    return plain, compress(plain, answer.encoding) if answer.encoding else plain
+
+
+def _send(page: Page, as_json: bool, answer: _Answer, made: tuple[bytes, bytes] | None) -> Response:
+    if made is not None:
+        plain, answer.body = made
+        if page.store is not None and answer.plain_tag and answer.plain is None:
+            page.store.put(answer.plain_tag, plain)
+        if page.store is not None and answer.tag and answer.encoding:
+            page.store.put(answer.tag, answer.body)
+    if answer.encoding:
+        answer.headers["content-encoding"] = answer.encoding
+    return Response(
+        answer.body, status_code=page.status, media_type=JSON if as_json else HTML, headers=answer.headers
+    )
+
+
+def respond(request: Request, page: Page, as_json: bool) -> Response:
+    """Render the page as HTML or JSON; with an ETag, answer 304s and reuse kept bodies,
+    kept compressed too (brotli or gzip, as the client accepts), so that a published
+    version's page costs no rendering and no compression after its first reader."""
+    answer = _look(request, page, as_json)
+    if answer.done is not None:
+        return answer.done
+    return _send(
+        page, as_json, answer, _make(request, page, as_json, answer) if answer.body is None else None
+    )
+
+
+async def respond_in(executors: Executors, request: Request, page: Page, as_json: bool) -> Response:
+    """``respond``, with the rendering and compressing of a body not kept yet done in the
+    ``render`` pool: a long page (a whole version, a comparison) takes tens of
+    milliseconds to render, which would hold every other request of the worker."""
+    answer = _look(request, page, as_json)
+    if answer.done is not None:
+        return answer.done
+    made = None
+    if answer.body is None:
+        try:
+            made = await executors.run("render", _make, request, page, as_json, answer)
+        except Busy:  # every render thread taken: render here rather than refuse a reader
+            made = _make(request, page, as_json, answer)
+    return _send(page, as_json, answer, made)
 
 
 ENCODING_TAGS = {"br": "br", "gzip": "gz"}
