@@ -31,10 +31,10 @@ import asyncpg  # type: ignore[import-untyped]
 from tortoise.context import TortoiseContext
 
 from benchmarks.common import ROOT, machine_line, warn_if_busy
-from portal.accounts.models import MailMessage
 from portal.config import Settings
 from portal.db import migrate_database, normalise_url, tortoise_config
 from portal.mail import outbox
+from portal.mail.models import MailMessage
 
 
 def _free_port() -> int:

@@ -12,6 +12,7 @@ from tortoise.migrations.api import migrate
 MODEL_MODULES = [
     "portal.versions.models",
     "portal.accounts.models",
+    "portal.mail.models",
     "portal.drafting.models",
     "portal.consultation.models",
     "portal.search.models",

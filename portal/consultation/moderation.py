@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
-from portal.accounts.models import MailMessage, User
+from portal.accounts.models import User
 from portal.accounts.services import audit
 from portal.config import Settings
 from portal.consultation.attachments import attachments_dir
 from portal.consultation.errors import Refused
 from portal.consultation.models import DISPOSITIONS, Comment, CommentBand, Response
 from portal.consultation.services import now
+from portal.mail.models import MailMessage
 from portal.mail.outbox import enqueue
 from portal.search import outbox as search_outbox
 

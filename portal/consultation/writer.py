@@ -22,10 +22,10 @@ from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from portal.accounts.models import MailMessage
 from portal.consultation import text as texts
 from portal.consultation.models import CampaignGroup, Comment, CommentBand, CommentCounter
 from portal.consultation.numbers import NumberLedger
+from portal.mail.models import MailMessage
 from portal.search import outbox as search_outbox
 
 MAX_BATCH = 256

@@ -44,8 +44,8 @@ from tortoise.expressions import F, Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from portal.accounts.models import MailMessage
 from portal.config import Settings
+from portal.mail.models import MailMessage
 
 log = logging.getLogger("portal.mail")
 

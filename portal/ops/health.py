@@ -99,7 +99,7 @@ async def _outbox(host: str) -> dict[str, Any]:
 
 
 async def _mail() -> dict[str, Any]:
-    from portal.accounts.models import MailMessage
+    from portal.mail.models import MailMessage
 
     pending = MailMessage.filter(status="pending")
     count = await asyncio.wait_for(pending.count(), DB_TIMEOUT)

@@ -5,7 +5,8 @@ import re
 import httpx
 
 from portal.accounts import services
-from portal.accounts.models import MailMessage, User
+from portal.accounts.models import User
+from portal.mail.models import MailMessage
 
 PASSWORD = "Kata-sandi-yang-kuat-2026"
 

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import httpx
 
-from portal.accounts.models import ApiToken, AuditEvent, MailMessage, Session, User
+from portal.accounts.models import ApiToken, AuditEvent, Session, User
+from portal.mail.models import MailMessage
 from tests.accounts.helpers import PASSWORD, csrf_of, last_link, make_user, post_form, sign_in
 
 

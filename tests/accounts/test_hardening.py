@@ -15,11 +15,12 @@ import httpx
 import pytest
 
 from portal.accounts import passwords
-from portal.accounts.models import ApiToken, EmailToken, MailMessage, Session, User, VerificationRequest
+from portal.accounts.models import ApiToken, EmailToken, Session, User, VerificationRequest
 from portal.app import create_app
 from portal.config import Settings, load_settings
 from portal.consultation.attachments import attachments_dir
 from portal.consultation.models import Comment
+from portal.mail.models import MailMessage
 from portal.versions.services import import_text
 from portal.web.security import MaskSecretsFilter, access_log_config, mask_secrets
 from tests.accounts.helpers import PASSWORD, csrf_of, last_link, make_user, post_form, sign_in

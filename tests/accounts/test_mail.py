@@ -5,8 +5,8 @@ import datetime as dt
 from email import message_from_bytes
 from pathlib import Path
 
-from portal.accounts.models import MailMessage
 from portal.config import Settings
+from portal.mail.models import MailMessage
 from portal.mail.outbox import deliver_pending, enqueue
 
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import httpx
 from starlette.applications import Starlette
 
-from portal.accounts.models import AuditEvent, MailMessage
+from portal.accounts.models import AuditEvent
 from portal.consultation.models import CampaignGroup, Comment, Response
 from portal.consultation.text import signature, sniff, tracking_prefix
+from portal.mail.models import MailMessage
 from portal.versions.models import Version
 from portal.versions.services import import_text
 from tests.accounts.helpers import csrf_of, make_user, sign_in

@@ -14,10 +14,11 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from portal.accounts.models import MailMessage, User
+from portal.accounts.models import User
 from portal.config import Settings
 from portal.consultation.models import Comment
 from portal.consultation.services import _lookup_token_valid, lookup_token
+from portal.mail.models import MailMessage
 from portal.mail.outbox import deliver_pending
 from tests.accounts.helpers import csrf_of, make_user, sign_in
 from tests.consultation.test_comments import THREAD, V2, comment, setup_v2

@@ -14,10 +14,10 @@ from typing import Literal
 import httpx
 import pytest
 
-from portal.accounts.models import MailMessage
 from portal.app import mail_worker
 from portal.config import ROOT, Settings
 from portal.mail import outbox
+from portal.mail.models import MailMessage
 from portal.mail.outbox import deliver_pending, enqueue
 from portal.versions import services
 from tests.mail.servers import LoopSmtp, RealSmtp

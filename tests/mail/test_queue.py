@@ -16,9 +16,9 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from portal import cli
-from portal.accounts.models import MailMessage
 from portal.config import Settings
 from portal.mail import outbox
+from portal.mail.models import MailMessage
 from portal.mail.outbox import claim, deliver_all, deliver_pending, deliver_round, enqueue, sender_lock
 from tests.conftest import PG_URL
 from tests.mail.servers import LoopSmtp, RealSmtp

@@ -7,8 +7,8 @@ from __future__ import annotations
 import time
 from collections import Counter
 
-from portal.accounts.models import MailMessage
 from portal.config import Settings
+from portal.mail.models import MailMessage
 from portal.mail.outbox import MailKind, deliver_all, enqueue
 from tests.mail.servers import RealSmtp
 
