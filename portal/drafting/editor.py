@@ -18,7 +18,7 @@ from starlette.routing import Route
 from portal.accounts.web import client_ip, require
 from portal.document import DraftError, parse
 from portal.drafting import editing, outline, parts, services
-from portal.drafting.models import DraftRevision, WorkingDraft
+from portal.drafting.models import WorkingDraft
 from portal.drafting.pages import (
     conflict_page,
     draft_response,
@@ -144,12 +144,7 @@ async def compare_revisions(request: Request) -> Response:
     newer = request.query_params.get("ke", str(draft.revision))
     if number(older) is None or number(newer) is None:
         raise HTTPException(status_code=400)
-    found = {
-        rev.revision: rev
-        for rev in await DraftRevision.filter(
-            draft_id=draft.id, revision__in=[int(older), int(newer)]
-        ).select_related("saved_by")
-    }
+    found = {rev.revision: rev for rev in await services.revisions(draft, [int(older), int(newer)])}
     if int(older) not in found or int(newer) not in found:
         if asked:
             raise HTTPException(status_code=404)
@@ -171,7 +166,7 @@ async def restore(request: Request) -> Response:
     wanted, base = text(form, "revisi", 20), text(form, "revision", 20)
     if number(wanted) is None or number(base) is None:
         raise HTTPException(status_code=400)
-    earlier = await DraftRevision.get_or_none(draft_id=draft.id, revision=int(wanted))
+    earlier = await services.revision(draft, int(wanted))
     if earlier is None:
         raise HTTPException(status_code=404)
     try:

@@ -16,10 +16,9 @@ from portal.consultation.services import today
 from portal.document import Document
 from portal.document.citations import path_citation
 from portal.drafting import services
-from portal.drafting.models import DraftRevision, WorkingDraft
+from portal.drafting.models import WorkingDraft
 from portal.drafting.services import StaleRevision
 from portal.versions.compare import Change, Comparison
-from portal.versions.models import Version
 from portal.versions.redline import redline_context
 from portal.web.forms import MESSAGES as FORM_MESSAGES
 from portal.web.forms import read_form, render
@@ -41,7 +40,8 @@ def draft_url(draft: WorkingDraft) -> str:
 
 async def find_draft(request: Request) -> tuple[WorkingDraft, bool]:
     raw, as_json = split_json(request.path_params["draft_id"])
-    draft = await WorkingDraft.get_or_none(id=row_id(raw)) if row_id(raw) else None
+    wanted = row_id(raw)
+    draft = await services.find_draft(wanted) if wanted else None
     if draft is None:
         raise HTTPException(status_code=404)
     return draft, as_json
@@ -72,12 +72,7 @@ async def draft_response(
     review = await services.review(draft)
     if as_json:
         return JSONResponse(_review_json(review, lang), headers={"cache-control": "no-store"})
-    revisions = (
-        await DraftRevision.filter(draft_id=draft.id)
-        .select_related("saved_by")
-        .order_by("-revision")
-        .limit(20)
-    )
+    revisions = await services.latest_revisions(draft, 20)
     context: dict[str, Any] = {
         "draft": draft,
         "review": review,
@@ -108,15 +103,7 @@ async def _publication_context(review: services.Review, values: dict[str, str]) 
     meta = review.document.meta if review.document else None
     tanggal = form_date(values.get("tanggal", "")) or today()
     previous = review.previous
-    windows = (
-        await Version.filter(
-            regulation_id=previous.regulation_id,  # type: ignore[attr-defined]
-            konsultasi_buka__isnull=False,
-            konsultasi_tutup__gte=today(),
-        ).order_by("sequence", "id")
-        if previous is not None
-        else []
-    )
+    windows = await services.windows_still_open(previous) if previous is not None else []
     return {
         "publish_label": values.get("label") or (meta.label if meta else ""),
         "publish_date": values.get("tanggal") or today().isoformat(),
@@ -171,10 +158,9 @@ async def conflict_page(
     request: Request, draft: WorkingDraft, stale: StaleRevision, mine: str, base: int | None
 ) -> Response:
     """The 409 page: someone saved first; my text, the text I started from, and theirs."""
-    started = await DraftRevision.get_or_none(draft_id=draft.id, revision=base) if base is not None else None
-    theirs = (
-        await DraftRevision.filter(draft_id=draft.id).select_related("saved_by").order_by("-revision").first()
-    )
+    started = await services.revision(draft, base) if base is not None else None
+    latest = await services.latest_revisions(draft, 1)
+    theirs = latest[0] if latest else None
     return page(
         request, "drafting/conflict.html", status=409, draft=stale.draft, mine=mine,
         base=started.source if started else "", theirs=theirs, draft_url=draft_url(draft),

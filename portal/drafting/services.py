@@ -19,7 +19,7 @@ from portal.versions import services as versions
 from portal.versions.align import Pin, align
 from portal.versions.compare import Comparison, compare
 from portal.versions.models import Version
-from portal.web.i18n import N_
+from portal.web.i18n import N_, WIB
 
 MAX_SOURCE = 2 * 1024 * 1024  # characters of Markdown in one draft
 MAX_SLUG, MAX_VERSI = LONGEST["slug"], LONGEST["versi"]  # as WorkingDraft keeps them
@@ -380,3 +380,54 @@ async def discard(draft: WorkingDraft, actor: User, *, ip: str | None = None) ->
     if draft.status == "open":
         await WorkingDraft.filter(id=draft.id).update(status="discarded")
         await audit(actor, "draft.discard", f"draft:{draft.id}", {}, ip)
+
+
+# -- reads for the drafting pages ---------------------------------------------------------
+
+
+async def find_draft(draft_id: int) -> WorkingDraft | None:
+    return await WorkingDraft.get_or_none(id=draft_id)
+
+
+async def draft_lists(*, open_limit: int, done_limit: int) -> tuple[list[WorkingDraft], list[WorkingDraft]]:
+    """The open drafts and the latest closed ones, most recently changed first."""
+    open_drafts = await WorkingDraft.filter(status="open").order_by("-updated_at").limit(open_limit)
+    done = await WorkingDraft.exclude(status="open").order_by("-updated_at").limit(done_limit)
+    return list(open_drafts), list(done)
+
+
+async def version_to_continue(version_id: int) -> Version | None:
+    """A published version a new draft may start from, with its regulation."""
+    return await Version.get_or_none(id=version_id).select_related("regulation")
+
+
+async def latest_revisions(draft: WorkingDraft, limit: int) -> list[DraftRevision]:
+    """The draft's newest revisions first, with who saved each."""
+    return list(
+        await DraftRevision.filter(draft_id=draft.id)
+        .select_related("saved_by")
+        .order_by("-revision")
+        .limit(limit)
+    )
+
+
+async def revision(draft: WorkingDraft, number: int) -> DraftRevision | None:
+    return await DraftRevision.get_or_none(draft_id=draft.id, revision=number)
+
+
+async def revisions(draft: WorkingDraft, numbers: list[int]) -> list[DraftRevision]:
+    return list(
+        await DraftRevision.filter(draft_id=draft.id, revision__in=numbers).select_related("saved_by")
+    )
+
+
+async def windows_still_open(version: Version) -> list[Version]:
+    """The regulation's versions whose consultation window has not closed yet (publishing
+    the next version would close them)."""
+    return list(
+        await Version.filter(
+            regulation_id=version.regulation_id,  # type: ignore[attr-defined]
+            konsultasi_buka__isnull=False,
+            konsultasi_tutup__gte=dt.datetime.now(WIB).date(),
+        ).order_by("sequence", "id")
+    )

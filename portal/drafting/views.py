@@ -12,7 +12,6 @@ from starlette.routing import Route
 from portal.accounts.web import client_ip, require
 from portal.document import Konsultasi, Problem
 from portal.drafting import services
-from portal.drafting.models import WorkingDraft
 from portal.drafting.pages import (
     conflict_page,
     draft_response,
@@ -23,7 +22,6 @@ from portal.drafting.pages import (
     read_draft_form,
 )
 from portal.drafting.services import Refusal, StaleRevision, Window
-from portal.versions.models import Version
 from portal.versions.services import latest_refs
 from portal.web.forms import text
 from portal.web.params import number, row_id
@@ -47,8 +45,7 @@ async def _drafts_page(
     status: int = 200,
     problems: list[Problem] | None = None,
 ) -> Response:
-    open_drafts = await WorkingDraft.filter(status="open").order_by("-updated_at").limit(200)
-    done = await WorkingDraft.exclude(status="open").order_by("-updated_at").limit(20)
+    open_drafts, done = await services.draft_lists(open_limit=200, done_limit=20)
     published = await latest_refs(limit=200)
     return page(
         request, "drafting/drafts.html", status=status, drafts=open_drafts, done=done, published=published,
@@ -86,7 +83,7 @@ async def create(request: Request) -> Response:
     ip = client_ip(request)
     try:
         if origin.isdigit():
-            version = await Version.get_or_none(id=row_id(origin) or 0).select_related("regulation")
+            version = await services.version_to_continue(row_id(origin) or 0)
             if version is None:
                 raise Refusal({"dari": ["choice_invalid"]})
             if not values["versi"].strip():

@@ -13,6 +13,7 @@ from portal.document.places import ibukota_of
 from portal.exports.akn import akoma_ntoso
 from portal.exports.official import PAPERS, official_docx
 from portal.exports.pdfs import PdfStore
+from portal.versions import services
 from portal.versions.models import Version
 from portal.versions.services import find_version
 from portal.web.errors import not_found
@@ -57,15 +58,10 @@ async def akn(request: Request) -> Response:
     if not_modified(request, headers["etag"]):
         return Response(status_code=304, headers=headers)
     # The Work is the regulation: its year is the first version's, whichever version this is.
-    first = (
-        await Version.filter(regulation_id=version.regulation_id)  # type: ignore[attr-defined]
-        .order_by("published_at", "id")
-        .first()
-        .values_list("tanggal", flat=True)
-    )
+    first = await services.first_date(version)
     body = await request.app.state.executors.run(
         "export",
-        lambda: akoma_ntoso(parse(version.source), first=first),  # type: ignore[arg-type]
+        lambda: akoma_ntoso(parse(version.source), first=first),
     )
     return Response(body, media_type="application/akn+xml", headers=headers)
 

@@ -339,6 +339,17 @@ async def version_stamps(regulation_id: int) -> list[tuple[Any, ...]]:
     return sorted(tuple(row) for row in rows)
 
 
+async def first_date(version: Version) -> dt.date | None:
+    """The date of the regulation's first version (its Work's year in Akoma Ntoso)."""
+    found = (
+        await Version.filter(regulation_id=version.regulation_id)  # type: ignore[attr-defined]
+        .order_by("published_at", "id")
+        .first()
+        .values_list("tanggal", flat=True)
+    )
+    return found  # type: ignore[return-value]
+
+
 async def other_versions(version: Version) -> list[Version]:
     """One query: the regulation's other versions."""
     return [v for v in await Version.filter(regulation_id=version.regulation.id) if v.id != version.id]
