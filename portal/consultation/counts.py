@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from portal.consultation import threads
+from portal.web.i18n import Translator
 from portal.web.templating import version_url
 
 if TYPE_CHECKING:
@@ -125,8 +126,8 @@ def with_counts(fragment: str, cached: CachedVersion, counts: Counts, lang: str,
     parts = MARKER.split(fragment)
     base = version_url(cached.version.regulation.slug, cached.version.versi)
     out: list[str] = []
-    word = "komentar" if lang == "id" else "comments"
-    invite = "Beri komentar" if lang == "id" else "Comment"
+    t = Translator(lang)
+    invite = t.gettext("Comment on this")
     for k, part in enumerate(parts):
         if k % 2 == 0:
             out.append(part)
@@ -134,6 +135,6 @@ def with_counts(fragment: str, cached: CachedVersion, counts: Counts, lang: str,
         node = cached.index.get(part)
         n = counts.by_lineage.get(node.lineage, 0) if node is not None and node.lineage else 0
         if n or open_:
-            label = f"{n} {word}" if n else invite
+            label = t.ngettext("%(num)s comment", "%(num)s comments", n) if n else invite
             out.append(f'<a class="cmt{" has" if n else ""}" href="{base}/{part}/komentar">{label}</a>')
     return Markup("".join(out))  # noqa: S704 - paths come from the parsed version, counts are ints

@@ -54,25 +54,26 @@ def author_label(
         return "—"
     if hidden:
         name, show_name, organisation = "", False, ""
-    where = region or ("Provinsi Banten" if lang == "id" else "Banten Province")
+    t = Translator(lang)
+    where = region or t.gettext("Banten Province")
     name, organisation = clean_label(name), clean_label(organisation)
     named = show_name and bool(name)
-    who = name if named else ("Anggota masyarakat" if lang == "id" else "Member of the public")
+    who = name if named else t.gettext("Member of the public")
     if organisation and verified:
         who = f"{who}, {organisation}" if named else organisation
     elif organisation:
-        declared = "dinyatakan sendiri" if lang == "id" else "self-declared"
-        who = f"{who}, {organisation} ({declared})"
+        who = f"{who}, {organisation} ({t.gettext('self-declared')})"
     return f"{who}, {where}"
 
 
 def standing(verified: bool, category: str, lang: str = "id") -> str:
     """The category as a plain-text label: verified by an administrator, or declared."""
     names = CATEGORY_NAMES.get(category, CATEGORY_NAMES["lainnya"])
-    shown = Translator(lang).gettext(names)
+    t = Translator(lang)
+    shown = t.gettext(names)
     if verified:
-        return f"Terverifikasi: {shown}" if lang == "id" else f"Verified: {shown}"
-    return f"{shown} (dinyatakan sendiri)" if lang == "id" else f"{shown} (self-declared)"
+        return t.gettext("Verified: %(category)s", category=shown)
+    return t.gettext("%(category)s (self-declared)", category=shown)
 
 
 @dataclass
