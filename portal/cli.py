@@ -61,8 +61,8 @@ def cmd_user(args: argparse.Namespace, out: TextIO) -> int:
                 return 1
             user, problems = await services.create_user(args.email, password, args.role, args.name)
             if user is None:
+                from portal.i18n import Translator
                 from portal.web.forms import MESSAGES
-                from portal.web.i18n import Translator
 
                 t = Translator(args.lang)
                 out.writelines(t.gettext(MESSAGES.get(p, p)) + "\n" for p in problems)

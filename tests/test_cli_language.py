@@ -144,7 +144,7 @@ def test_no_help_text_is_left_in_english() -> None:
 def test_a_command_that_just_runs_compiles_no_catalog() -> None:
     """The help is translated only when shown, so `portal check` starts quickly."""
     code = (
-        "from portal.cli import main; from portal.web.i18n import translations; "
+        "from portal.cli import main; from portal.i18n import translations; "
         f"main(['check', {str(CONTOH)!r}]); print(translations.cache_info().currsize); "
         "main(['lint', '--format', 'json', '--lang', 'en', 'README.md']); print(translations.cache_info().currsize)"
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.web.i18n import N_
+from portal.i18n import N_
 
 ROLES = ("admin", "penyusun", "moderator", "pemangku", "publik")
 CATEGORIES = (

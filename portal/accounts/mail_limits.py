@@ -13,8 +13,8 @@ import math
 from datetime import timedelta
 
 from portal.config import Settings
+from portal.i18n import Translator
 from portal.web import throttle
-from portal.web.i18n import Translator
 from portal.web.throttle import Verdict
 
 __all__ = ["Verdict", "allow_mail", "refusal_message", "retry_headers"]

@@ -21,6 +21,7 @@ from portal.accounts.web import (
 )
 from portal.consultation.models import Comment
 from portal.consultation.services import STATUS_NAMES
+from portal.i18n import Translator
 from portal.web.forms import (
     cookie_name,
     delete_cookie,
@@ -29,7 +30,6 @@ from portal.web.forms import (
     set_cookie,
     text,
 )
-from portal.web.i18n import Translator
 from portal.web.lang import safe_next
 from portal.web.pages import request_lang
 from portal.web.params import page_number, row_id

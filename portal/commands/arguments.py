@@ -4,7 +4,7 @@
 ``language_of`` reads it from the arguments before they are parsed (``portal check
 --help --lang en``), and ``parser_class`` gives an ``argparse.ArgumentParser`` whose
 own words (the usage header, the section titles, ``-h`` and the common errors) go
-through the portal's catalogs (``portal.web.i18n``), like the help texts the commands
+through the portal's catalogs (``portal.i18n``), like the help texts the commands
 pass to it.
 """
 
@@ -18,13 +18,13 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
-    from portal.web.i18n import Translator
+    from portal.i18n import Translator
 
-LANGUAGES = ("id", "en")  # as portal.web.i18n, which loads babel: imported only when needed
+LANGUAGES = ("id", "en")  # as portal.i18n, which loads babel: imported only when needed
 
 
 def N_(message: str) -> str:
-    """Mark a message for extraction, as ``portal.web.i18n.N_`` (without loading babel)."""
+    """Mark a message for extraction, as ``portal.i18n.N_`` (without loading babel)."""
     return message
 
 
@@ -141,7 +141,7 @@ class TranslatedParser(argparse.ArgumentParser):
 @cache
 def translator(lang: str) -> Translator:
     """The portal's translator for ``lang``, loaded (catalog compiled) on first use."""
-    from portal.web.i18n import Translator
+    from portal.i18n import Translator
 
     return Translator(lang)
 

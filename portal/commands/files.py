@@ -13,7 +13,7 @@ from portal.commands.messages import say
 from portal.document import Document, DraftError, parse
 
 if TYPE_CHECKING:
-    from portal.web.i18n import Translator
+    from portal.i18n import Translator
 
 
 def read_file(path: Path, lang: str, out: TextIO) -> str | None:

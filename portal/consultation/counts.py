@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from portal.consultation import threads
-from portal.web.i18n import Translator
+from portal.i18n import Translator
 from portal.web.templating import version_url
 
 if TYPE_CHECKING:

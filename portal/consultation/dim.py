@@ -11,8 +11,8 @@ from typing import NamedTuple
 from portal.accounts.labels import CATEGORIES, CATEGORY_NAMES
 from portal.consultation.models import Comment, Response
 from portal.document import Document, Node
+from portal.i18n import Translator
 from portal.versions.models import AlignmentRow, Version
-from portal.web.i18n import Translator
 
 DIM_HEADERS = (
     "No. DIM", "Rumusan Raperda", "Usulan Pemangku Kepentingan", "Tanggapan Pemerintah Daerah",

@@ -4,9 +4,9 @@ the rules' (``services.MESSAGES``) and the database's; one table for every page.
 from __future__ import annotations
 
 from portal.consultation import services
+from portal.i18n import N_
 from portal.web import errors as error_pages
 from portal.web.forms import MESSAGES as FORM_MESSAGES
-from portal.web.i18n import N_
 
 MESSAGES = {
     **FORM_MESSAGES,

@@ -19,9 +19,9 @@ from portal.consultation.models import Comment
 from portal.consultation.models import Response as Answer
 from portal.document.citations import path_citation
 from portal.exports.tables import add_heading, add_table, new_document, table_docx, table_xlsx, to_bytes
+from portal.i18n import Translator
 from portal.versions.cache import CachedVersion, cached_version
 from portal.versions.models import Provision, Version
-from portal.web.i18n import Translator
 from portal.web.pages import Page, request_lang, respond
 from portal.web.templating import regulation_url, version_url
 

@@ -26,9 +26,9 @@ from portal.consultation.models import (
 from portal.consultation.writer import CommentWriter, Pending, Refusal
 from portal.document import Node
 from portal.document.citations import path_citation
+from portal.i18n import N_, WIB
 from portal.mail.outbox import enqueue
 from portal.versions.models import Regulation, Version
-from portal.web.i18n import N_, WIB
 from portal.web.unicode import clean_label
 
 BODY_MAX = 5000

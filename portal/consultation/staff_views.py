@@ -17,10 +17,10 @@ from portal.consultation.messages import MESSAGES
 from portal.consultation.models import DISPOSITIONS, POSITIONS, Comment
 from portal.document import Document
 from portal.document.citations import ancestors, path_citation
+from portal.i18n import N_
 from portal.versions.models import Version
 from portal.versions.services import version_refs
 from portal.web.forms import read_form, render, text
-from portal.web.i18n import N_
 from portal.web.pages import request_lang
 
 # -- moderation -------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ from tortoise.functions import Count
 
 from portal.accounts.labels import CATEGORIES, CATEGORY_NAMES
 from portal.consultation.models import POSITIONS, Comment, Response
+from portal.i18n import Translator
 from portal.versions.models import Version
-from portal.web.i18n import Translator
 from portal.web.unicode import clean_label
 
 HIDDEN = "disembunyikan"  # a comment's status once a moderator hid it

@@ -14,12 +14,12 @@ from portal.accounts.services import audit
 from portal.document import Document, DraftError, Konsultasi, Problem, parse
 from portal.document.frontmatter import LONGEST, SLUG_RE, VERSI_RE, load_yaml
 from portal.drafting.models import AlignmentCorrection, DraftRevision, WorkingDraft
+from portal.i18n import N_, WIB
 from portal.lint import Finding, lint
 from portal.versions import services as versions
 from portal.versions.align import Pin, align
 from portal.versions.compare import Comparison, compare
 from portal.versions.models import Version
-from portal.web.i18n import N_, WIB
 
 MAX_SOURCE = 2 * 1024 * 1024  # characters of Markdown in one draft
 MAX_SLUG, MAX_VERSI = LONGEST["slug"], LONGEST["versi"]  # as WorkingDraft keeps them

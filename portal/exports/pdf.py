@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from portal.document import Document
-from portal.web.i18n import Translator
+from portal.i18n import Translator
 from portal.web.templating import STATIC_DIR, Renderer
 
 PAGES = {"f4": "215mm 330mm", "a4": "A4"}

@@ -13,11 +13,11 @@ from portal.document.places import ibukota_of
 from portal.exports.akn import akoma_ntoso
 from portal.exports.official import PAPERS, official_docx
 from portal.exports.pdfs import PdfStore
+from portal.i18n import Translator
 from portal.versions import services
 from portal.versions.models import Version
 from portal.versions.services import find_version
 from portal.web.errors import not_found
-from portal.web.i18n import Translator
 from portal.web.pages import not_modified, request_lang
 from portal.web.templating import version_url
 

@@ -11,7 +11,7 @@ import re
 
 from portal.accounts.labels import CATEGORY_NAMES
 from portal.consultation.services import POSITION_NAMES
-from portal.web.i18n import N_, Translator
+from portal.i18n import N_, Translator
 
 FACET_NAMES = {
     "versi": N_("Version"),

@@ -31,6 +31,7 @@ from starlette.routing import Route
 
 from portal.consultation.models import Comment
 from portal.consultation.services import today as consultation_today
+from portal.i18n import Translator
 from portal.search.documents import PUBLIC
 from portal.search.index import FACETS, READ_ERRORS, IndexUnavailable, SearchIndex
 from portal.search.indexer import load_state
@@ -39,7 +40,6 @@ from portal.search.services import Hit, Outcome, SearchRequest, search
 from portal.versions.models import Provision, Version
 from portal.versions.services import version_refs
 from portal.web.executors import Busy
-from portal.web.i18n import Translator
 from portal.web.pages import Page, request_lang, respond
 from portal.web.templating import version_url
 

@@ -8,26 +8,26 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from portal.document import Document, Node
+from portal.i18n import N_, Translator
 from portal.versions.align import KINDS, UNIT_KINDS, Alignment, Kind, Mapping, align
 from portal.versions.diff import Piece, word_diff
 from portal.versions.refs import ReferenceProblem, check_references
 
-# How the kinds read in Indonesian and English (UI, CLI, matriks).
-KIND_LABELS: dict[str, tuple[str, str]] = {
-    "same": ("tetap", "unchanged"),
-    "renumbered": ("nomor berubah", "renumbered"),
-    "edited": ("diubah", "edited"),
-    "moved": ("dipindahkan", "moved"),
-    "split": ("dipecah", "split"),
-    "merged": ("digabung", "merged"),
-    "deleted": ("dihapus", "deleted"),
-    "inserted": ("ditambahkan", "inserted"),
+# How the kinds read (UI, CLI, matriks): English message ids, translated by the catalog.
+KIND_LABELS: dict[str, str] = {
+    "same": N_("unchanged"),
+    "renumbered": N_("renumbered"),
+    "edited": N_("edited"),
+    "moved": N_("moved"),
+    "split": N_("split"),
+    "merged": N_("merged"),
+    "deleted": N_("deleted"),
+    "inserted": N_("inserted"),
 }
 
 
 def kind_label(kind: str, lang: str = "id") -> str:
-    indonesian, english = KIND_LABELS[kind]
-    return english if lang == "en" else indonesian
+    return Translator(lang).gettext(KIND_LABELS[kind])
 
 
 @dataclass(frozen=True)
@@ -250,26 +250,26 @@ def matrix_label(node: Node) -> str:
 
 
 def matrix_note(change: Change, alignment: Alignment, lang: str = "id") -> str:
+    t = Translator(lang)
     old, new = change.old, change.new
-    en = lang == "en"
     if change.kind == "inserted":
-        return "New provision" if en else "Ketentuan baru"
+        return t.gettext("New provision")
     if change.kind == "deleted":
-        return "Deleted" if en else "Dihapus"
+        return t.gettext("Deleted")
     if old is None or new is None:
         return ""
     parts: list[str] = []
     if change.kind == "moved":
-        parts.append(f"Moved (was {old.label})" if en else f"Dipindahkan (semula {old.label})")
+        parts.append(t.gettext("Moved (was %(label)s)", label=old.label))
     elif change.kind == "split":
-        parts.append(f"Split from {old.label}" if en else f"Dipecah dari {old.label}")
+        parts.append(t.gettext("Split from %(label)s", label=old.label))
     elif change.kind == "merged":
-        parts.append(f"Merged from {old.label}" if en else f"Digabung dari {old.label}")
+        parts.append(t.gettext("Merged from %(label)s", label=old.label))
     elif old.label != new.label:
-        parts.append(f"Renumbered (was {old.label})" if en else f"Perubahan nomor (semula {old.label})")
+        parts.append(t.gettext("Renumbered (was %(label)s)", label=old.label))
     if change.kind in ("edited", "moved", "split", "merged") or _subtree_changed(old, new):
-        parts.append("wording changed" if en else "perubahan rumusan")
-    return "; ".join(parts) if parts else ("Renumbered" if en else "Perubahan nomor")
+        parts.append(t.gettext("wording changed"))
+    return "; ".join(parts) if parts else t.gettext("Renumbered")
 
 
 def _subtree_changed(old: Node, new: Node) -> bool:

@@ -15,10 +15,10 @@ from tortoise.transactions import in_transaction
 
 from portal.accounts.models import AuditEvent, User
 from portal.document import Document, Konsultasi, Metadata, Node, parse, write
+from portal.i18n import WIB
 from portal.search import outbox as search_outbox
 from portal.versions.align import Alignment, Pin, align
 from portal.versions.models import AlignmentRow, Provision, Regulation, Version
-from portal.web.i18n import WIB
 
 
 class VersionConflict(Exception):

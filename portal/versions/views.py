@@ -15,11 +15,11 @@ from portal.consultation.counts import with_counts
 from portal.document import Document, Node
 from portal.document.citations import ancestors, citation
 from portal.document.places import ibukota_of
+from portal.i18n import WIB, Translator
 from portal.versions import services
 from portal.versions.cache import CachedVersion
 from portal.versions.models import Regulation, Version
 from portal.web.errors import not_found
-from portal.web.i18n import WIB, Translator
 from portal.web.pages import Page, request_lang, respond, respond_in, split_json
 from portal.web.templating import regulation_url, version_url
 

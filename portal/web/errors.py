@@ -11,9 +11,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from portal.i18n import N_, Translator
 from portal.ops.database import DATABASE_ERRORS, database_unavailable
 from portal.web.executors import Busy
-from portal.web.i18n import N_, Translator
 from portal.web.pages import request_lang
 
 log = logging.getLogger("portal")

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from portal.config import Settings
-from portal.web.i18n import N_, Translator
+from portal.i18n import N_, Translator
 from portal.web.pages import request_lang
 
 CSRF_COOKIE = "csrf"

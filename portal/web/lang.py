@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from portal.web.i18n import LANG_COOKIE, LANGUAGES
+from portal.i18n import LANG_COOKIE, LANGUAGES
 
 
 def safe_next(value: str | None) -> str:

@@ -18,8 +18,8 @@ import brotli  # type: ignore[import-untyped]
 from starlette.requests import Request
 from starlette.responses import Response
 
+from portal.i18n import LANG_COOKIE, LANGUAGES, Translator
 from portal.web.executors import Busy, Executors
-from portal.web.i18n import LANG_COOKIE, LANGUAGES, Translator
 
 JSON_SUFFIX = ".json"
 

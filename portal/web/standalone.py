@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from portal.i18n import Translator
 from portal.versions.compare import Comparison
 from portal.versions.redline import redline_context
-from portal.web.i18n import Translator
 from portal.web.templating import STATIC_DIR, Renderer
 
 

@@ -14,9 +14,9 @@ from portal.accounts.labels import CATEGORY_NAMES, ROLE_NAMES
 from portal.config import ROOT
 from portal.document.citations import pasal_range, path_citation
 from portal.document.nodes import Node
+from portal.i18n import Translator
 from portal.web import markdown
 from portal.web.forms import MESSAGES
-from portal.web.i18n import Translator
 
 TEMPLATES_DIR = ROOT / "templates"
 STATIC_DIR = ROOT / "static"

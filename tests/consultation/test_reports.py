@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from portal.consultation import dim, reports
 from portal.consultation.models import Comment
 from portal.document import parse
+from portal.i18n import Translator
 from portal.versions.models import Version
-from portal.web.i18n import Translator
 from tests.accounts.helpers import csrf_of, make_user, sign_in
 from tests.consultation.test_comments import LETTER, THREAD, V2, comment, sample, setup_v2
 

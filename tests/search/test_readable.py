@@ -8,9 +8,9 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from portal.i18n import Translator
 from portal.search.indexer import catch_up
 from portal.search.readable import facet_label, kind_label, plain
-from portal.web.i18n import Translator
 from tests.consultation.test_comments import THREAD, comment, setup_v2
 
 MARKDOWN = re.compile(r"\*\*|\||^#|:::|__", re.MULTILINE)

@@ -4,7 +4,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from portal.config import ROOT
-from portal.web.i18n import LOCALE_DIR
+from portal.i18n import LOCALE_DIR
 
 METHODS = [("portal/**.py", "python"), ("templates/**.html", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}

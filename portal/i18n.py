@@ -20,7 +20,7 @@ from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 LANGUAGES = ("id", "en")
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LANG_COOKIE = "lang"
 WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 
