@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from portal.exports.tables import table_docx, table_xlsx
+from portal.i18n import N_, Translator
 from portal.versions.compare import Comparison, MatrixRow
 
-HEADERS = {
-    "id": ("No", "Rumusan Semula", "Rumusan Baru", "Keterangan"),
-    "en": ("No", "Previous wording", "New wording", "Note"),
-}
+HEADERS = (N_("No"), N_("Previous wording"), N_("New wording"), N_("Note"))
+
+
+def _headers(lang: str) -> tuple[str, ...]:
+    t = Translator(lang)
+    return tuple(t.gettext(header) for header in HEADERS)
 
 
 def _title(comparison: Comparison, lang: str) -> tuple[str, str]:
     old, new = comparison.old.meta, comparison.new.meta
-    heading = "MATRIKS PERUBAHAN" if lang != "en" else "TABLE OF CHANGES"
+    heading = Translator(lang).gettext("TABLE OF CHANGES")
     sub = f"{new.title}\n{old.label} ({old.versi}) → {new.label} ({new.versi})"
     return heading, sub
 
@@ -36,7 +39,7 @@ def _rows(rows: list[MatrixRow]) -> list[tuple[int, str, str, str]]:
 
 def matrix_docx(comparison: Comparison, rows: list[MatrixRow], lang: str = "id") -> bytes:
     heading, sub = _title(comparison, lang)
-    headers = HEADERS.get(lang, HEADERS["id"])
+    headers = _headers(lang)
     return table_docx(
         heading, sub, headers, (1.3, 11.8, 11.8, 4.1), [(str(n), a, b, c) for n, a, b, c in _rows(rows)]
     )
@@ -44,7 +47,7 @@ def matrix_docx(comparison: Comparison, rows: list[MatrixRow], lang: str = "id")
 
 def matrix_xlsx(comparison: Comparison, rows: list[MatrixRow], lang: str = "id") -> bytes:
     heading, sub = _title(comparison, lang)
-    headers = HEADERS.get(lang, HEADERS["id"])
+    headers = _headers(lang)
     return table_xlsx(
-        "Matriks" if lang != "en" else "Changes", heading, sub, headers, (6, 70, 70, 28), _rows(rows)
+        Translator(lang).gettext("Changes (sheet)"), heading, sub, headers, (6, 70, 70, 28), _rows(rows)
     )
