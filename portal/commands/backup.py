@@ -43,6 +43,7 @@ from urllib.parse import unquote, urlsplit
 from portal.commands.arguments import N_
 from portal.config import ROOT, Settings
 from portal.consultation.numbers import NumberLedger
+from portal.i18n import Translator
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -56,40 +57,25 @@ SNAPSHOT_TRIES = 3  # a redaction between the snapshot and the copy of its file:
 CHUNK = 1024 * 1024
 
 MESSAGES = {
-    "backup_done": (
-        "Cadangan ditulis: {path} ({tables} tabel, {rows} baris, {files} lampiran, {size} bait, {seconds} dtk)",
-        "Backup written: {path} ({tables} tables, {rows} rows, {files} attachments, {size} bytes, {seconds} s)",
+    "backup_done": N_(
+        "Backup written: %(path)s (%(tables)s tables, %(rows)s rows, %(files)s attachments, %(size)s bytes, %(seconds)s s)"
     ),
-    "backup_failed": ("Cadangan gagal:", "Backup failed:"),
-    "restore_refused": ("Pemulihan ditolak:", "Restore refused:"),
-    "restore_done": (
-        "Dipulihkan dari {path} (cadangan {created}): {tables} tabel, {rows} baris, {files} lampiran.",
-        "Restored from {path} (backup of {created}): {tables} tables, {rows} rows, {files} attachments.",
+    "backup_failed": N_("Backup failed:"),
+    "restore_refused": N_("Restore refused:"),
+    "restore_done": N_(
+        "Restored from %(path)s (backup of %(created)s): %(tables)s tables, %(rows)s rows, %(files)s attachments."
     ),
-    "counter_raised": (
-        "nomor {prefix}: berikutnya sesudah {value} (cadangan: {backup}, buku nomor: {ledger})",
-        "numbers {prefix}: next after {value} (backup: {backup}, ledger: {ledger})",
-    ),
-    "reindexed": (
-        "Indeks pencarian dibangun ulang: {count} dokumen.",
-        "Search index rebuilt: {count} documents.",
-    ),
-    "unreferenced": (
-        "{count} berkas di {folder} tidak dirujuk komentar mana pun dan dibiarkan.",
-        "{count} files in {folder} are referenced by no comment; left in place.",
-    ),
-    "key_differs": (
-        "Peringatan: kunci rahasia berbeda dari saat pencadangan: sesi berakhir, tautan /lacak yang "
-        "terkirim tidak berlaku, dan batas laju mulai dari nol.",
-        "Warning: the secret key differs from the backup's: sessions end, /lacak links already sent "
-        "stop working and rate limits start from zero.",
+    "counter_raised": N_("numbers %(prefix)s: next after %(value)s (backup: %(backup)s, ledger: %(ledger)s)"),
+    "reindexed": N_("Search index rebuilt: %(count)s documents."),
+    "unreferenced": N_("%(count)s files in %(folder)s are referenced by no comment; left in place."),
+    "key_differs": N_(
+        "Warning: the secret key differs from the backup's: sessions end, /lacak links already sent stop working and rate limits start from zero."
     ),
 }
 
 
 def say(key: str, lang: str, **params: object) -> str:
-    indonesian, english = MESSAGES[key]
-    return (english if lang == "en" else indonesian).format(**params)
+    return Translator(lang).gettext(MESSAGES[key], **params)
 
 
 class BackupError(Exception):
