@@ -27,7 +27,6 @@ the version page says the PDF is being prepared (``exports.views``).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import fcntl
 import logging
 import os
@@ -41,6 +40,7 @@ from pathlib import Path
 
 from portal.document import parse
 from portal.exports.official import PAPERS
+from portal.ops.waiting import wait_for_event
 from portal.web.executors import Busy, Executors
 
 log = logging.getLogger("portal.exports")
@@ -261,5 +261,4 @@ class PdfStore:
                 await self.sweep()
             except Exception:  # the worker must outlive any one bad round
                 log.exception("PDF sweep failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), every)
+            await wait_for_event(self._wake, every)

@@ -46,6 +46,7 @@ from tortoise.transactions import in_transaction
 
 from portal.config import Settings
 from portal.mail.models import MailMessage
+from portal.ops.waiting import wait_for_event
 
 log = logging.getLogger("portal.mail")
 
@@ -415,8 +416,6 @@ async def worker(settings: Settings, every: float = 1.0, limit: int = ROUND) -> 
                 done = Round()
             if done.claimed == limit and done.sent > 0:
                 continue  # more is due: the next round at once (account mail is claimed first)
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(every):
-                    await wake.wait()
+            await wait_for_event(wake, every)
     finally:
         _wakers.discard(wake)
