@@ -46,7 +46,7 @@ from tortoise.transactions import in_transaction
 
 from portal.config import Settings
 from portal.mail.models import MailMessage
-from portal.ops.waiting import wait_for_event
+from portal.ops.waiting import raise_if_cancelling, wait_for_event
 
 log = logging.getLogger("portal.mail")
 
@@ -358,6 +358,7 @@ async def deliver_round(
                 try:
                     await transport.send(build(current, settings.mail_from), current)
                 except (OSError, TimeoutError, aiosmtplib.SMTPException) as exc:
+                    raise_if_cancelling()  # a stop the SMTP client reported as a failure
                     await _failed(current, owner, exc)
                     done.failed += 1
                     lost = isinstance(transport, _Smtp) and transport.client is None
