@@ -176,8 +176,11 @@ async def history_page(request: Request, cached: CachedVersion, path: str, as_js
     for step in range(position, len(chain) - 1):  # forwards
         older, newer = chain[step].versi, chain[step + 1].versi
         current = paths.get(older)
+        if current is None:  # the provision is gone: nothing to follow, nothing to compare
+            paths[newer] = None
+            continue
         comparison = await request.app.state.comparisons.get(documents[older], documents[newer])
-        paths[newer] = comparison.alignment.new_path(current) if current is not None else None
+        paths[newer] = comparison.alignment.new_path(current)
     steps: list[dict[str, Any]] = []
     previous_text: str | None = None
     for version in chain:
